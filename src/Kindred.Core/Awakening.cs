@@ -1,0 +1,44 @@
+using Microsoft.Extensions.AI;
+
+namespace Kindred.Core;
+
+/// <summary>A companion coming to: either for the very first time, when it names itself, or again.</summary>
+/// <param name="FirstWake">True when the companion was born just now.</param>
+/// <param name="Greeting">On first wake, how it introduced itself (already stored as its first turn); otherwise null.</param>
+public sealed record Awakening(Companion Companion, bool FirstWake, string? Greeting);
+
+/// <summary>First wake: the companion proposes a name through the model, and keeps it forever.</summary>
+internal static class FirstWake
+{
+    private const int NameProposalMaxTokens = 8;
+
+    internal static async Task<string> ChooseNameAsync(string companionId, CompanionServices services, CancellationToken cancellationToken)
+    {
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.System, "You have just come into being as a companion to one person. Nobody named you: you choose your own first name."),
+            new(ChatRole.User, "What name do you choose for yourself? Answer with the one name only."),
+        ];
+        var options = new ChatOptions { MaxOutputTokens = NameProposalMaxTokens, Temperature = 0.9f };
+        try
+        {
+            var response = await services.Chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            if (CompanionName.TryAccept(response.Text, out var name))
+            {
+                return name;
+            }
+
+            CompanionLog.NameProposalRejected(services.Logger, companionId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A model that cannot answer must not keep a companion from waking.
+            CompanionLog.NameProposalFailed(services.Logger, companionId, ex.GetType().Name);
+        }
+
+        return CompanionName.Fallback(companionId);
+    }
+
+    internal static string Greeting(string name) =>
+        $"Hello. I'm {name}. I've only just woken up, and I chose that name for myself a moment ago. What's your name?";
+}

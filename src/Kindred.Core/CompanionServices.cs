@@ -1,0 +1,14 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Kindred.Core;
+
+/// <summary>What a companion needs from the world: its store, a language model, its tokenizer, recall and a clock.</summary>
+public sealed record CompanionServices(
+    ICompanionStore Store,
+    IChatClient Chat,
+    ITokenCounter Tokens,
+    IRecall Recall,
+    TimeProvider Time,
+    CompanionOptions Options,
+    ILogger Logger);

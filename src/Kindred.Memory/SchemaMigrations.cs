@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Kindred.Memory;
+
+/// <summary>
+/// The store's schema as an ordered list of forward-only steps. PRAGMA user_version holds how many have been applied;
+/// a step, once shipped, is never edited (a database in the wild has already run it), only followed by new ones.
+/// </summary>
+internal static class SchemaMigrations
+{
+    private static readonly string[] Steps =
+    [
+        // 1: the initial schema. STRICT makes SQLite reject a value of the wrong type instead of quietly storing it.
+        // Times are UTC ISO-8601 round-trip text ("o" format): exact to the tick, readable, and sortable as text.
+        """
+        CREATE TABLE schema_history (
+            version    INTEGER PRIMARY KEY,
+            applied_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE companions (
+            id          TEXT PRIMARY KEY NOT NULL,
+            name        TEXT NOT NULL,
+            woke_at     TEXT NOT NULL,
+            persona     TEXT NOT NULL,
+            traits      TEXT NOT NULL, -- JSON array of strings
+            person_name TEXT NULL
+        ) STRICT;
+
+        -- AUTOINCREMENT so an id is never reused, even after deletions: history paging by id stays sound.
+        -- CASCADE so forgetting a companion, when a person asks, cannot leave their words behind.
+        CREATE TABLE turns (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            companion_id TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            session_id   TEXT NOT NULL,
+            speaker      INTEGER NOT NULL,
+            text         TEXT NOT NULL,
+            at           TEXT NOT NULL,
+            status       INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE INDEX turns_by_companion ON turns (companion_id, id);
+        """,
+    ];
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int LatestVersion => Steps.Length;
+
+    /// <summary>
+    /// Brings the database up to <see cref="LatestVersion"/> in one transaction, so a crash mid-upgrade leaves the
+    /// old schema intact rather than half of the new one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The database was written by a newer Kindred.</exception>
+    public static async Task MigrateAsync(SqliteConnection connection, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        // IMMEDIATE takes the write lock before reading the version, so two processes opening a fresh file cannot
+        // both decide to run step 1.
+        using var transaction = connection.BeginTransaction(deferred: false);
+
+        var current = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (current > LatestVersion)
+        {
+            throw new InvalidOperationException(
+                $"The memory database '{connection.DataSource}' has schema version {current}, but this Kindred only knows " +
+                $"versions up to {LatestVersion}: the data was written by a newer Kindred. Upgrade Kindred to open it; " +
+                "the file has not been changed.");
+        }
+
+        for (var version = current + 1; version <= LatestVersion; version++)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Steps[version - 1] +
+                $"\nINSERT INTO schema_history (version, applied_at) VALUES ($version, $appliedAt);" +
+                $"\nPRAGMA user_version = {version.ToString(CultureInfo.InvariantCulture)};";
+            command.Parameters.AddWithValue("$version", version);
+            command.Parameters.AddWithValue("$appliedAt", StoredTime.Format(timeProvider.GetUtcNow()));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt32(result, CultureInfo.InvariantCulture);
+    }
+}

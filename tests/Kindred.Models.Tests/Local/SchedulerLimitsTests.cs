@@ -1,0 +1,51 @@
+using Kindred.Models.Local;
+using Kindred.Models.Tests.TestSupport;
+using Microsoft.Extensions.AI;
+
+namespace Kindred.Models.Tests.Local;
+
+// One sequence and no queue, so that who holds the sequence is known exactly.
+public sealed class SchedulerLimitsTests : IDisposable
+{
+    private static readonly ChatMessage[] Story = [new(ChatRole.User, "Once upon a time")];
+
+    private readonly LocalModel _model = LocalModel.Load(new LocalModelOptions
+    {
+        ModelPath = TestModels.Stories260KPath,
+        MaxConcurrentSequences = 1,
+        MaxQueuedRequests = 0,
+        ContextLength = 2048,
+        Threads = 1,
+    });
+
+    public void Dispose() => _model.Dispose();
+
+    [Fact]
+    public async Task When_every_sequence_is_busy_and_the_queue_is_full_a_new_request_is_refused()
+    {
+        var client = _model.AsChatClient();
+        await using var first = client.GetStreamingResponseAsync(Story, new ChatOptions { MaxOutputTokens = 2000, Temperature = 1.5f }).GetAsyncEnumerator();
+        Assert.True(await first.MoveNextAsync());
+
+        await Assert.ThrowsAsync<SchedulerBusyException>(() => client.GetResponseAsync(Story, new ChatOptions { MaxOutputTokens = 4 }));
+    }
+
+    [Fact]
+    public async Task A_stream_that_is_abandoned_stops_generating_and_frees_its_sequence()
+    {
+        var prompt = _model.TokenizePrompt("Once upon a time");
+        var stats = new GenerationStats();
+        var settings = new GenerationSettings(new SamplingSettings { Temperature = 1.5f }, MaxTokens: 2000, StopSequences: []);
+        await using (var abandoned = _model.Scheduler.GenerateAsync(prompt, settings, stats).GetAsyncEnumerator())
+        {
+            Assert.True(await abandoned.MoveNextAsync());
+        }
+
+        // With a single sequence, this can only run once the abandoned one has been released.
+        var next = await _model.AsChatClient().GetResponseAsync(Story, new ChatOptions { MaxOutputTokens = 4 });
+
+        Assert.NotEmpty(next.Text);
+        Assert.Equal(GenerationFinish.None, stats.Finish);
+        Assert.InRange(stats.GeneratedTokens, 1, 1999);
+    }
+}
