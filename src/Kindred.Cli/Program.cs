@@ -1,1 +1,30 @@
-return 0;
+using Kindred.Cli;
+using Kindred.Cli.Commands;
+using Spectre.Console.Cli;
+
+using Spectre.Console;
+
+// Piped output (scripts, tests) must not be wrapped at 80 columns in the middle of a sentence.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 1000;
+}
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("kindred");
+    config.PropagateExceptions();
+    config.UseStrictParsing();
+    config.AddCommand<ChatCommand>("chat").WithDescription("Talk with your companion.");
+    config.AddCommand<HistoryCommand>("history").WithDescription("Everything you and your companion have said.");
+    config.AddBranch("model", model =>
+    {
+        model.SetDescription("Get and list language models.");
+        model.AddCommand<ModelListCommand>("list").WithDescription("Models in the catalog and on disk.");
+        model.AddCommand<ModelPullCommand>("pull").WithDescription("Download a model (resumes; verifies its checksum).");
+        model.AddCommand<ModelProbeCommand>("probe").IsHidden();
+    });
+});
+
+return await CliErrors.RunAsync(() => app.RunAsync(args));

@@ -7,22 +7,20 @@ internal readonly record struct GgufValue(GgufValueType Type, ulong Bits = 0, st
 {
     public bool TryGetInteger(out long value)
     {
-        value = Type switch
+        (var isInteger, value) = Type switch
         {
-            GgufValueType.UInt8 or GgufValueType.UInt16 or GgufValueType.UInt32 => (long)Bits,
-            GgufValueType.Int8 => (sbyte)Bits,
-            GgufValueType.Int16 => (short)Bits,
-            GgufValueType.Int32 => (int)Bits,
-            GgufValueType.Int64 => (long)Bits,
-            GgufValueType.UInt64 when Bits <= long.MaxValue => (long)Bits,
-            _ => 0,
+            GgufValueType.UInt8 or GgufValueType.UInt16 or GgufValueType.UInt32 => (true, (long)Bits),
+            GgufValueType.Int8 => (true, (sbyte)Bits),
+            GgufValueType.Int16 => (true, (short)Bits),
+            GgufValueType.Int32 => (true, (int)Bits),
+            GgufValueType.Int64 => (true, (long)Bits),
+            GgufValueType.UInt64 when Bits <= long.MaxValue => (true, (long)Bits),
+            _ => (false, 0L),
         };
-        return Type is GgufValueType.UInt8 or GgufValueType.UInt16 or GgufValueType.UInt32 or GgufValueType.Int8
-            or GgufValueType.Int16 or GgufValueType.Int32 or GgufValueType.Int64
-            || (Type == GgufValueType.UInt64 && Bits <= long.MaxValue);
+        return isInteger;
     }
 
-    public string Describe() => Type == GgufValueType.Array ? $"an array of {ElementType}" : $"a {Type}";
+    public string Describe() => Type == GgufValueType.Array ? $"an array of {ElementType}" : $"of type {Type}";
 }
 
 /// <summary>
@@ -162,9 +160,10 @@ internal sealed class GgufMetadata
         // "[EMPTY_<i>]" before that check, so the same is done here. Latin-1 maps bytes to chars one to one, which
         // keeps the comparison byte-exact for tokens that are not valid UTF-8.
         var seen = new HashSet<string>((int)count, StringComparer.Ordinal);
+        const string What = "an entry of " + TokensKey;
         for (ulong i = 0; i < count; i++)
         {
-            var bytes = reader.ReadStringBytes($"token #{i} of {TokensKey}", MaxArrayStringBytes);
+            var bytes = reader.ReadStringBytes(What, MaxArrayStringBytes);
             var text = bytes.IsEmpty ? $"[EMPTY_{i}]" : Encoding.Latin1.GetString(bytes);
             if (!seen.Add(text))
             {
@@ -175,9 +174,10 @@ internal sealed class GgufMetadata
 
     private void ReadMerges(ulong count)
     {
+        const string What = "an entry of " + MergesKey;
         for (ulong i = 0; i < count; i++)
         {
-            var bytes = reader.ReadStringBytes($"merge #{i} of {MergesKey}", MaxArrayStringBytes);
+            var bytes = reader.ReadStringBytes(What, MaxArrayStringBytes);
 
             // llama.cpp splits each rule at the first space after the first byte; both halves must be non-empty.
             var space = bytes.Length > 1 ? bytes[1..].IndexOf((byte)' ') + 1 : 0;

@@ -33,6 +33,13 @@ public sealed class LocalModelOptions
             throw new ArgumentException("ModelPath is required: the path of a GGUF model file.");
         }
 
+        ValidateLimits();
+    }
+
+    /// <summary>Checks every value but the path (which may still be a catalog name to resolve).</summary>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void ValidateLimits()
+    {
         Check(ContextLength == 0 || ContextLength is >= 128 and <= 131072, $"ContextLength must be 0 (the model's own) or between 128 and 131072 (was {ContextLength}).");
         Check(MaxConcurrentSequences is >= 1 and <= 256, $"MaxConcurrentSequences must be between 1 and 256 (was {MaxConcurrentSequences}).");
         Check(MaxQueuedRequests is >= 0 and <= 100_000, $"MaxQueuedRequests must be between 0 and 100000 (was {MaxQueuedRequests}).");

@@ -233,9 +233,56 @@ public sealed class GgufHostileFileTests : IDisposable
             w.Write(GgufBuilder.TypeUInt32);
             w.Write(1u);
         });
-        builder.MetadataCountOverride = 11;
 
-        AssertRefused(builder, "metadata key 'general.name' appears twice");
+        AssertRefused(builder.WithMetadataCount(11), "metadata key 'general.name' appears twice");
+    }
+
+    [Fact]
+    public void The_name_and_chat_template_are_reported()
+    {
+        var template = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}";
+        var path = temp.Write("chat.gguf", GgufBuilder.MinimalModel().String("tokenizer.chat_template", template).Build());
+
+        var info = GgufValidator.Validate(path);
+
+        Assert.Equal((template, "tiny test model"), (info.ChatTemplate, info.Name));
+    }
+
+    [Fact]
+    public void A_key_that_is_not_utf8_is_refused() =>
+        AssertRefused(
+            GgufBuilder.MinimalModel().Raw("general.x", w =>
+            {
+                w.Write(GgufBuilder.TypeUInt32);
+                w.Write(1u);
+                w.Write(2UL);
+                w.Write(new byte[] { 0xC3, 0x28 });
+                w.Write(GgufBuilder.TypeUInt32);
+                w.Write(1u);
+            }).WithMetadataCount(11),
+            "the key of metadata entry #10 is not valid UTF-8");
+
+    [Fact]
+    public void An_empty_vocabulary_is_refused() =>
+        AssertRefused(
+            GgufBuilder.MinimalModel().StringArray("tokenizer.ggml.tokens", []).Remove("tokenizer.ggml.scores").Remove("tokenizer.ggml.token_type"),
+            "its vocabulary (tokenizer.ggml.tokens) is empty");
+
+    [Fact]
+    public void A_vocabulary_over_a_million_tokens_is_refused()
+    {
+        const int Count = GgufValidator.MaxVocabularySize + 1;
+
+        // Real bytes behind the count (empty strings), so it is the cap that refuses it, not the size check.
+        AssertRefused(
+            GgufBuilder.MinimalModel().Raw("tokenizer.ggml.tokens", w =>
+            {
+                w.Write(GgufBuilder.TypeArray);
+                w.Write(GgufBuilder.TypeString);
+                w.Write((ulong)Count);
+                w.Write(new byte[Count * 8L]);
+            }),
+            "tokenizer.ggml.tokens lists 1,000,001 tokens, more than the 1,000,000 a vocabulary may have");
     }
 
     private void AssertRefused(GgufBuilder builder, string expected) => AssertRefused(builder.Build(), expected);

@@ -114,6 +114,13 @@ internal sealed class GgufBuilder
         return this;
     }
 
+    /// <summary>Declares <paramref name="count"/> metadata entries, for raw writers that smuggle in extra ones.</summary>
+    public GgufBuilder WithMetadataCount(ulong count)
+    {
+        MetadataCountOverride = count;
+        return this;
+    }
+
     public GgufBuilder Remove(string key)
     {
         metadata.RemoveAll(m => m.Key == key);

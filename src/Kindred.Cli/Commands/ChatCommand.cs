@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using Kindred.Cli.Configuration;
+using Kindred.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Kindred.Cli.Commands;
+
+/// <summary><c>kindred chat</c>: talk with your companion in the terminal.</summary>
+public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand.Settings>
+{
+    public sealed class Settings : CommonSettings
+    {
+        [CommandOption("-m|--model <NAME_OR_PATH>")]
+        [Description("A model from 'kindred model list', or the path of a GGUF file.")]
+        public string? Model { get; init; }
+
+        [CommandOption("--endpoint <URL>")]
+        [Description("Use an OpenAI-compatible server instead of an embedded model, e.g. http://127.0.0.1:11434/v1.")]
+        public string? Endpoint { get; init; }
+
+        [CommandOption("--remote-model <NAME>")]
+        [Description("The model name on that server, e.g. qwen2.5:1.5b.")]
+        public string? RemoteModel { get; init; }
+
+        protected override void Apply(KindredSettings settings)
+        {
+            if (!string.IsNullOrWhiteSpace(Model))
+            {
+                settings.Model.ModelPath = Model;
+                settings.Remote.Endpoint = "";
+            }
+
+            if (!string.IsNullOrWhiteSpace(Endpoint))
+            {
+                settings.Remote.Endpoint = Endpoint;
+            }
+
+            if (!string.IsNullOrWhiteSpace(RemoteModel))
+            {
+                settings.Remote.Model = RemoteModel;
+            }
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (resolved, dataDirectory) = settings.Resolve();
+        await using var runtime = await console.Status().StartAsync("Loading the model…", _ => CompanionRuntime.StartAsync(resolved, dataDirectory, cancellationToken));
+        var sessionId = Guid.NewGuid().ToString("N");
+        var services = runtime.Services(NullLogger.Instance, resolved.Companion);
+        var awakening = await console.Status().StartAsync("Waking…", _ => Companion.WakeAsync(resolved.CompanionId, sessionId, services, cancellationToken));
+
+        using var interrupter = new ReplyInterrupter(console);
+        var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter);
+        await loop.RunAsync(awakening, runtime.ModelDescription, cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Reflection;
+using Kindred.Cli.Configuration;
+using Kindred.Core;
+using Kindred.Memory;
+using Kindred.Models.Catalog;
+using Kindred.Models.Local;
+using Kindred.Models.Remote;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Kindred.Cli;
+
+/// <summary>The store and the model a command works with, opened from settings and closed together.</summary>
+internal sealed class CompanionRuntime : IAsyncDisposable
+{
+    private readonly LocalModel? _localModel;
+
+    private CompanionRuntime(SqliteCompanionStore store, IChatClient chat, ITokenCounter tokens, LocalModel? localModel, string modelDescription)
+    {
+        Store = store;
+        Chat = chat;
+        Tokens = tokens;
+        _localModel = localModel;
+        ModelDescription = modelDescription;
+    }
+
+    public SqliteCompanionStore Store { get; }
+
+    public IChatClient Chat { get; }
+
+    public ITokenCounter Tokens { get; }
+
+    public string ModelDescription { get; }
+
+    public static string DatabasePath(string dataDirectory) => Path.Combine(dataDirectory, "kindred.db");
+
+    public static string ModelsDirectory(string dataDirectory) => Path.Combine(dataDirectory, "models");
+
+    public static async Task<CompanionRuntime> StartAsync(KindredSettings settings, string dataDirectory, CancellationToken cancellationToken)
+    {
+        var store = await SqliteCompanionStore.OpenAsync(DatabasePath(dataDirectory), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (settings.UsesRemote)
+            {
+                var (chat, tokens) = RemoteChatClient.Create(settings.Remote);
+                return new CompanionRuntime(store, chat, tokens, null, $"{settings.Remote.Model} at {settings.Remote.Endpoint}");
+            }
+
+            var modelsDirectory = ModelsDirectory(dataDirectory);
+            var path = ModelLocator.Resolve(string.IsNullOrWhiteSpace(settings.Model.ModelPath) ? ModelCatalog.Default.Name : settings.Model.ModelPath, modelsDirectory);
+            var check = new IsolatedLoadCheck(Path.Combine(modelsDirectory, ".loadable"), ProbeCommand);
+            await check.EnsureLoadableAsync(path, cancellationToken).ConfigureAwait(false);
+            settings.Model.ModelPath = path;
+            var model = LocalModel.Load(settings.Model);
+            return new CompanionRuntime(store, model.AsChatClient(), model, model, Path.GetFileName(path));
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public CompanionServices Services(ILogger logger, CompanionOptions options) =>
+        new(Store, Chat, Tokens, new RecentTurnsRecall(Store), TimeProvider.System, options, logger);
+
+    public async ValueTask DisposeAsync()
+    {
+        _localModel?.Dispose();
+        await Store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // The child is this same program, asked only to load the file: `kindred model probe PATH`.
+    private static ProcessStartInfo ProbeCommand(string modelPath)
+    {
+        var host = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot find this program's own path to check the model.");
+        var start = new ProcessStartInfo(host);
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        start.ArgumentList.Add("model");
+        start.ArgumentList.Add("probe");
+        start.ArgumentList.Add(modelPath);
+        return start;
+    }
+}

@@ -1,0 +1,61 @@
+using Kindred.Core;
+using Kindred.Models.Local;
+using Kindred.Models.Remote;
+
+namespace Kindred.Cli.Configuration;
+
+/// <summary>
+/// Everything the kindred command can be told, from (last wins) defaults, the config file, KINDRED_* environment
+/// variables and command-line options.
+/// </summary>
+public sealed class KindredSettings
+{
+    /// <summary>The embedded model: a catalog name or a GGUF path (default: the catalog's default chat model).</summary>
+    public LocalModelOptions Model { get; set; } = new() { MaxConcurrentSequences = 1 };
+
+    /// <summary>An OpenAI-compatible endpoint; when its Endpoint is set it is used instead of the embedded model.</summary>
+    public RemoteModelOptions Remote { get; set; } = new();
+
+    /// <summary>How the companion replies.</summary>
+    public CompanionOptions Companion { get; set; } = new();
+
+    /// <summary>Which companion to talk to (default "default"); one data folder can hold several.</summary>
+    public string CompanionId { get; set; } = "default";
+
+    /// <summary>True when a remote endpoint is configured.</summary>
+    public bool UsesRemote => !string.IsNullOrWhiteSpace(Remote.Endpoint);
+
+    /// <summary>Checks every value; the message names the option and where to set it.</summary>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(CompanionId) || CompanionId.Length > 64 || !CompanionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"CompanionId must be 1–64 letters, digits, '-' or '_' (was '{CompanionId}').");
+        }
+
+        Section(nameof(Companion), Companion.Validate);
+        if (UsesRemote)
+        {
+            Section(nameof(Remote), Remote.Validate);
+        }
+        else
+        {
+            // The path is resolved later: it may be a catalog name.
+            Section(nameof(Model), Model.ValidateLimits);
+        }
+    }
+
+    // Option classes name the option; the person also needs its section to find it in kindred.json or KINDRED_*.
+    private static void Section(string name, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"Invalid {name} setting: {ex.Message}", ex);
+        }
+    }
+}
