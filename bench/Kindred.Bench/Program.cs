@@ -1,1 +1,11 @@
+using System.Globalization;
+using Kindred.Bench;
+
+// Scheduler throughput benchmark: Kindred's BatchScheduler against a bare BatchedExecutor loop, in the same run.
+// Usage: dotnet run -c Release --project bench/Kindred.Bench -- [--model PATH] [--threads N] [--tokens N] [--reps N]
+var options = BenchOptions.Parse(args);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"model {Path.GetFileName(options.ModelPath)}, {options.Threads} threads, {options.TokensPerConversation} tokens per conversation, median of {options.Repetitions} runs"));
+var results = SchedulerBenchmark.Run(options);
+ReportTable.Print(results);
 return 0;

@@ -1,8 +1,7 @@
 using Kindred.Cli;
 using Kindred.Cli.Commands;
-using Spectre.Console.Cli;
-
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 // Piped output (scripts, tests) must not be wrapped at 80 columns in the middle of a sentence.
 if (Console.IsOutputRedirected)

@@ -30,9 +30,10 @@ internal static class FirstWake
 
             CompanionLog.NameProposalRejected(services.Logger, companionId);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // A model that cannot answer must not keep a companion from waking.
+            // A model that cannot answer must not keep a companion from waking; that includes a client's own timeout,
+            // which HttpClient reports as a cancellation nobody asked for.
             CompanionLog.NameProposalFailed(services.Logger, companionId, ex.GetType().Name);
         }
 

@@ -35,8 +35,10 @@ public static partial class PersonName
             return false;
         }
 
+        // "I'm Sam from Boston": a name that starts capitalised ends at the first lower-case word.
+        var capitalised = char.IsUpper(candidate[0]);
         var words = candidate.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            .TakeWhile(w => CompanionName.TryAccept(w, out _))
+            .TakeWhile((w, i) => CompanionName.TryAccept(w, out _) && (i == 0 || !capitalised || char.IsUpper(w[0])))
             .Take(MaxWords)
             .Select(w => CompanionName.TryAccept(w, out var accepted) ? accepted : w)
             .ToList();
@@ -53,6 +55,12 @@ public static partial class PersonName
     private static string? BareAnswer(string text)
     {
         var stripped = text.TrimEnd('.', '!', ' ');
+        if (stripped.EndsWith('?'))
+        {
+            // "Why?" answers a question with a question, not a name.
+            return null;
+        }
+
         var words = stripped.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return words.Length is >= 1 and <= MaxWords ? stripped : null;
     }

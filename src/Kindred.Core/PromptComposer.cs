@@ -38,6 +38,10 @@ public sealed class PromptComposer
     private const double MemoryBaseValue = 500;
     private const double OlderTurnBaseValue = 400;
 
+    private const string RelationshipSeparator = "\n\n";
+    private const string MemoriesHeading = "\n\nThings you remember:";
+    private const char MemorySeparator = '\n';
+
     private readonly ITokenCounter _tokens;
     private readonly int _replyReserve;
 
@@ -65,12 +69,27 @@ public sealed class PromptComposer
         var candidates = Candidates(inputs).OrderByDescending(c => c.Value).ToList();
         var remaining = PromptBudget - required;
         var kept = new List<Piece>();
+        var memoriesHeadingCost = Cost(MemoriesHeading);
+        var turnsCutOff = false;
+        var keptAMemory = false;
         foreach (var candidate in candidates)
         {
-            if (candidate.Tokens <= remaining)
+            // Turns come newest first; once one does not fit, keeping an older one would leave a hole in the conversation.
+            if (candidate.Turn is not null && turnsCutOff)
+            {
+                continue;
+            }
+
+            var tokens = candidate.Tokens + (candidate.Memory is not null && !keptAMemory ? memoriesHeadingCost : 0);
+            if (tokens <= remaining)
             {
                 kept.Add(candidate);
-                remaining -= candidate.Tokens;
+                remaining -= tokens;
+                keptAMemory |= candidate.Memory is not null;
+            }
+            else if (candidate.Turn is not null)
+            {
+                turnsCutOff = true;
             }
         }
 
@@ -85,13 +104,14 @@ public sealed class PromptComposer
 
     private IEnumerable<Piece> Candidates(PromptInputs inputs)
     {
+        // Pieces of the system message are costed with the separator that joins them to it.
         var relationship = RelationshipText(inputs.Relationship, inputs.Now);
-        yield return new Piece(relationship, Cost(relationship), RelationshipValue);
+        yield return new Piece(relationship, Cost(RelationshipSeparator + relationship), RelationshipValue);
 
         foreach (var memory in inputs.Memories)
         {
             var line = MemoryLine(memory);
-            yield return new Piece(line, Cost(line), MemoryBaseValue + Math.Clamp(memory.Score, 0, 1) * 100) { Memory = memory };
+            yield return new Piece(line, Cost(MemorySeparator + line), MemoryBaseValue + Math.Clamp(memory.Score, 0, 1) * 100) { Memory = memory };
         }
 
         var turns = inputs.RecentTurns;
@@ -110,16 +130,16 @@ public sealed class PromptComposer
         var relationship = kept.FirstOrDefault(p => p.Turn is null && p.Memory is null);
         if (relationship is not null)
         {
-            system.Append("\n\n").Append(relationship.Text);
+            system.Append(RelationshipSeparator).Append(relationship.Text);
         }
 
         var memories = kept.Where(p => p.Memory is not null).OrderByDescending(p => p.Value).ToList();
         if (memories.Count > 0)
         {
-            system.Append("\n\nThings you remember:");
+            system.Append(MemoriesHeading);
             foreach (var memory in memories)
             {
-                system.Append('\n').Append(memory.Text);
+                system.Append(MemorySeparator).Append(memory.Text);
             }
         }
 

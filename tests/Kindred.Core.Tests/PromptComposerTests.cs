@@ -17,13 +17,15 @@ public sealed class PromptComposerTests
         Turn(10, Speaker.Companion, "That sounds lovely!"),
     ];
 
-    private static readonly RecalledMemory[] Recalled =
+    private static readonly RecalledMemory[] Memories =
     [
-        Memory(Words("strong", 30), 0.9),
-        Memory(Words("weakest", 30), 0.2),
-        Memory(Words("good", 30), 0.6),
-        Memory(Words("weak", 30), 0.4),
+        Remembered(Words("strong", 30), 0.9),
+        Remembered(Words("weakest", 30), 0.2),
+        Remembered(Words("good", 30), 0.6),
+        Remembered(Words("weak", 30), 0.4),
     ];
+
+    private static readonly string[] MemoriesBestFirst = ["strong0", "good0", "weak0", "weakest0"];
 
     [Fact]
     public void When_everything_fits_every_turn_memory_and_the_relationship_is_kept_in_order()
@@ -32,7 +34,7 @@ public sealed class PromptComposerTests
         var composer = new PromptComposer(new FakeTokenCounter(contextLength: 8192), replyReserveTokens: 512);
 
         // When composing
-        var prompt = composer.Compose(Inputs(Conversation, Recalled, PersonTurn));
+        var prompt = composer.Compose(Inputs(Conversation, Memories, PersonTurn));
 
         // Then the system message comes first with persona, relationship and memories (best first)
         Assert.Equal(0, prompt.DroppedTurns);
@@ -43,7 +45,7 @@ public sealed class PromptComposerTests
         Assert.StartsWith("You are Nova. A warm companion. You are curious.", system.Text, StringComparison.Ordinal);
         Assert.Contains("You are talking with Sam.", system.Text, StringComparison.Ordinal);
         Assert.Contains("Things you remember:", system.Text, StringComparison.Ordinal);
-        var memoryPositions = new[] { "strong0", "good0", "weak0", "weakest0" }.Select(m => system.Text.IndexOf(m, StringComparison.Ordinal)).ToList();
+        var memoryPositions = MemoriesBestFirst.Select(m => system.Text.IndexOf(m, StringComparison.Ordinal)).ToList();
         Assert.All(memoryPositions, p => Assert.True(p > 0));
         Assert.Equal(memoryPositions.Order(), memoryPositions);
 
@@ -75,7 +77,7 @@ public sealed class PromptComposerTests
     public void PromptTokens_covers_every_token_of_every_message_the_model_will_see(TokenCounting counting)
     {
         var counter = new FakeTokenCounter(4096, counting);
-        var prompt = new PromptComposer(counter, 0).Compose(Inputs(Conversation, Recalled, PersonTurn));
+        var prompt = new PromptComposer(counter, 0).Compose(Inputs(Conversation, Memories, PersonTurn));
 
         Assert.True(Measured(prompt, counter) <= prompt.PromptTokens, $"measured {Measured(prompt, counter)}, reported {prompt.PromptTokens}");
         if (counting == TokenCounting.PerWord)
@@ -89,11 +91,11 @@ public sealed class PromptComposerTests
     public void A_budget_one_token_short_of_everything_drops_only_the_oldest_turn()
     {
         // Given a context one token smaller than the whole prompt
-        var full = PromptTokensFor(Inputs(Conversation, Recalled, PersonTurn));
+        var full = PromptTokensFor(Inputs(Conversation, Memories, PersonTurn));
         var composer = new PromptComposer(new FakeTokenCounter(full - 1), replyReserveTokens: 0);
 
         // When composing
-        var prompt = composer.Compose(Inputs(Conversation, Recalled, PersonTurn));
+        var prompt = composer.Compose(Inputs(Conversation, Memories, PersonTurn));
 
         // Then only the oldest turn is gone
         Assert.Equal(1, prompt.DroppedTurns);
@@ -107,11 +109,11 @@ public sealed class PromptComposerTests
     {
         // Given a context just too small for the latest exchange, relationship and all four memories
         var latestExchange = Conversation[^2..];
-        var withoutOlderTurns = PromptTokensFor(Inputs(latestExchange, Recalled, PersonTurn));
+        var withoutOlderTurns = PromptTokensFor(Inputs(latestExchange, Memories, PersonTurn));
         var composer = new PromptComposer(new FakeTokenCounter(withoutOlderTurns - 1), replyReserveTokens: 0);
 
         // When composing the whole conversation
-        var prompt = composer.Compose(Inputs(Conversation, Recalled, PersonTurn));
+        var prompt = composer.Compose(Inputs(Conversation, Memories, PersonTurn));
 
         // Then every older turn and the weakest memory are gone, and the rest stays
         Assert.Equal(latestExchange.Select(t => t.Id), KeptTurnIds(prompt));
@@ -129,11 +131,11 @@ public sealed class PromptComposerTests
         var composer = new PromptComposer(new FakeTokenCounter(PromptTokensFor(Inputs(latestExchange, [], PersonTurn)) - 1), 0);
 
         // When composing everything
-        var prompt = composer.Compose(Inputs(Conversation, Recalled, PersonTurn));
+        var prompt = composer.Compose(Inputs(Conversation, Memories, PersonTurn));
 
         // Then the latest exchange is all that is left beside persona and the person's turn
         Assert.Equal(latestExchange.Select(t => t.Id), KeptTurnIds(prompt));
-        Assert.Equal(Recalled.Length, prompt.DroppedMemories);
+        Assert.Equal(Memories.Length, prompt.DroppedMemories);
         Assert.DoesNotContain("Sam", prompt.Messages[0].Text, StringComparison.Ordinal);
         Assert.Equal(PersonTurn, prompt.Messages[^1].Text);
     }
@@ -141,7 +143,7 @@ public sealed class PromptComposerTests
     [Fact]
     public void As_the_context_shrinks_pieces_are_dropped_least_valuable_first_and_the_latest_exchange_survives_longest()
     {
-        var inputs = Inputs(Conversation, Recalled, PersonTurn);
+        var inputs = Inputs(Conversation, Memories, PersonTurn);
         var full = PromptTokensFor(inputs);
         var stagesSeen = new HashSet<string>();
         var threw = false;
@@ -163,7 +165,7 @@ public sealed class PromptComposerTests
             var system = prompt.Messages[0].Text;
             var turnIds = KeptTurnIds(prompt);
             var olderKept = turnIds.Count(id => id <= 8);
-            var keptScores = Recalled.Where(m => system.Contains(m.Text, StringComparison.Ordinal)).Select(m => m.Score).ToList();
+            var keptScores = Memories.Where(m => system.Contains(m.Text, StringComparison.Ordinal)).Select(m => m.Score).ToList();
             var relationshipKept = system.Contains("You are talking with Sam.", StringComparison.Ordinal);
 
             // The kept turns are always the most recent ones, with no hole in the conversation.
@@ -171,13 +173,13 @@ public sealed class PromptComposerTests
             Assert.Equal(Conversation.Length - turnIds.Count, prompt.DroppedTurns);
 
             // The memories kept are always the strongest ones.
-            Assert.Equal(Recalled.Select(m => m.Score).OrderDescending().Take(keptScores.Count), keptScores.OrderDescending());
-            Assert.Equal(Recalled.Length - keptScores.Count, prompt.DroppedMemories);
+            Assert.Equal(Memories.Select(m => m.Score).OrderDescending().Take(keptScores.Count), keptScores.OrderDescending());
+            Assert.Equal(Memories.Length - keptScores.Count, prompt.DroppedMemories);
 
             // Older turns go first, then memories, then the relationship, then the latest exchange.
             if (olderKept > 0)
             {
-                Assert.Equal(Recalled.Length, keptScores.Count);
+                Assert.Equal(Memories.Length, keptScores.Count);
             }
 
             if (keptScores.Count > 0)
@@ -250,7 +252,7 @@ public sealed class PromptComposerTests
     {
         const int replyReserve = 128;
         var personTurn = enormousPersonTurn ? Words("said", 3_000) + " and that is all" : PersonTurn;
-        var inputs = Inputs(Conversation, Recalled, personTurn);
+        var inputs = Inputs(Conversation, Memories, personTurn);
         var firstFit = -1;
 
         for (var context = 1; context <= 1_200; context++)
@@ -300,7 +302,7 @@ public sealed class PromptComposerTests
         var composer = new PromptComposer(counter, replyReserveTokens: 100);
 
         // When composing
-        var prompt = composer.Compose(Inputs(Conversation, Recalled, enormous));
+        var prompt = composer.Compose(Inputs(Conversation, Memories, enormous));
 
         // Then it keeps as much of its end as fits, and says it was cut
         Assert.True(prompt.PersonTurnTruncated);
@@ -318,7 +320,7 @@ public sealed class PromptComposerTests
     {
         var composer = new PromptComposer(new FakeTokenCounter(20), replyReserveTokens: 0);
 
-        var error = Assert.Throws<InvalidOperationException>(() => composer.Compose(Inputs(Conversation, Recalled, PersonTurn)));
+        var error = Assert.Throws<InvalidOperationException>(() => composer.Compose(Inputs(Conversation, Memories, PersonTurn)));
 
         Assert.Contains("20 tokens", error.Message, StringComparison.Ordinal);
         Assert.Contains("too small", error.Message, StringComparison.Ordinal);
@@ -359,7 +361,7 @@ public sealed class PromptComposerTests
     private static int PromptTokensFor(PromptInputs inputs) =>
         new PromptComposer(new FakeTokenCounter(1_000_000), replyReserveTokens: 0).Compose(inputs).PromptTokens;
 
-    private static int Measured(ComposedPrompt prompt, ITokenCounter counter) =>
+    private static int Measured(ComposedPrompt prompt, FakeTokenCounter counter) =>
         prompt.Messages.Sum(m => counter.CountTokens(m.Text) + PromptComposer.MessageOverheadTokens);
 
     // Identifies kept turns by their text, which is unique in every conversation here.

@@ -56,7 +56,7 @@ public sealed class ModelPullCommand(IAnsiConsole console) : AsyncCommand<ModelP
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask(entry.Name, maxValue: entry.SizeBytes);
-                var report = new Progress<DownloadProgress>(p =>
+                var report = new InOrderProgress(p =>
                 {
                     task.MaxValue = p.TotalBytes ?? entry.SizeBytes;
                     task.Value = p.BytesDone;
@@ -68,6 +68,12 @@ public sealed class ModelPullCommand(IAnsiConsole console) : AsyncCommand<ModelP
         console.MarkupLine($"[green]Verified[/] {path.EscapeMarkup()}");
         return 0;
     }
+}
+
+// Progress<T> posts to the thread pool, where reports can overtake each other; a bar must only move forward.
+internal sealed class InOrderProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
+{
+    public void Report(DownloadProgress value) => report(value);
 }
 
 /// <summary>

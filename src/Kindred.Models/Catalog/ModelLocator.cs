@@ -6,16 +6,6 @@ namespace Kindred.Models.Catalog;
 public static class ModelLocator
 {
     /// <summary>
-    /// Where catalog models are downloaded unless configured otherwise: <c>Kindred/models</c> under the user's local
-    /// application data folder (<c>~/.local/share</c> on Linux, <c>%LOCALAPPDATA%</c> on Windows,
-    /// <c>~/Library/Application Support</c> on macOS).
-    /// </summary>
-    public static string DefaultModelsDirectory { get; } = Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
-        "Kindred",
-        "models");
-
-    /// <summary>
     /// Resolves <paramref name="model"/>: an existing file wins; something shaped like a path (it contains a directory
     /// separator or ends in <c>.gguf</c>) must exist; otherwise it is a catalog name, or the name of a
     /// <c>&lt;name&gt;.gguf</c> file in <paramref name="modelsDirectory"/>.

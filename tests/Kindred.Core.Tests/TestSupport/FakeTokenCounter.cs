@@ -1,6 +1,6 @@
 namespace Kindred.Core.Tests.TestSupport;
 
-internal enum TokenCounting
+public enum TokenCounting
 {
     /// <summary>One token per whitespace-separated word.</summary>
     PerWord,

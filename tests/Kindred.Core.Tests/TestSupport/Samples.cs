@@ -14,7 +14,7 @@ internal static class Samples
     public static StoredTurn Turn(long id, Speaker speaker, string text, TurnStatus status = TurnStatus.Complete) =>
         new(id, "companion-1", "session-1", speaker, text, Now.AddMinutes(id - 100), status);
 
-    public static RecalledMemory Memory(string text, double score) => new(text, score, "test", At: null);
+    public static RecalledMemory Remembered(string text, double score) => new(text, score, "test", At: null);
 
     /// <summary>A text of <paramref name="count"/> distinct words starting with <paramref name="prefix"/>: w0 w1 …</summary>
     public static string Words(string prefix, int count) =>

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Kindred.Bench;
+
+internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPerConversation, int Repetitions, int[] Concurrency)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string Value(string name, string fallback)
+        {
+            var at = Array.IndexOf(args, name);
+            return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+        }
+
+        var model = Value("--model", FindSharedModel());
+        return new BenchOptions(
+            model,
+            int.Parse(Value("--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+            int.Parse(Value("--tokens", "128"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--reps", "5"), CultureInfo.InvariantCulture),
+            [.. Value("--concurrency", "1,8,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]);
+    }
+
+    private static string FindSharedModel()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "models", "stories260K.gguf");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("Pass --model PATH: shared/models/stories260K.gguf was not found above the benchmark.");
+    }
+}
