@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Kindred.Bench;
 
-internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPerConversation, int Repetitions, int[] Concurrency)
+internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPerConversation, int Repetitions, int[] Concurrency, int TotalConversations)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -16,9 +16,10 @@ internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPer
         return new BenchOptions(
             model,
             int.Parse(Value("--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
-            int.Parse(Value("--tokens", "128"), CultureInfo.InvariantCulture),
-            int.Parse(Value("--reps", "5"), CultureInfo.InvariantCulture),
-            [.. Value("--concurrency", "1,8,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]);
+            int.Parse(Value("--tokens", "200"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--reps", "3"), CultureInfo.InvariantCulture),
+            [.. Value("--concurrency", "1,8,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
+            int.Parse(Value("--conversations", "64"), CultureInfo.InvariantCulture));
     }
 
     private static string FindSharedModel()

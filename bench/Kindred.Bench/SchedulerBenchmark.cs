@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Kindred.Models.Local;
 using LLama;
 using LLama.Batched;
@@ -11,12 +12,16 @@ namespace Kindred.Bench;
 internal sealed record Measurement(int Conversations, string Runner, double TokensPerSecond, double FirstTokenMs);
 
 /// <summary>
-/// Each run starts N conversations at once with different story openings and lets each generate up to a fixed
-/// number of tokens (fewer if the model ends its story). Aggregate tokens/s = generated tokens / wall time.
-/// Runs alternate between the two runners so that machine noise hits both alike.
+/// N conversation slots run at once; each slot runs conversations back to back (a new one joins as soon as its
+/// previous one ends) until every slot has had its share of a fixed total of conversations, so every run does
+/// the same amount of work whatever N is. Each conversation generates up to a fixed number of tokens (fewer if
+/// the model ends its story). Aggregate tokens/s = generated tokens / wall time. Runners alternate, run by run,
+/// so machine noise hits both alike; the table reports medians.
 /// </summary>
 internal static class SchedulerBenchmark
 {
+    private const int ContextPerConversation = 512;
+
     private static readonly string[] Openings =
     [
         "Once upon a time, there was a dog", "Tom had a red ball", "The sun was hot and the bird", "Lily found a box",
@@ -26,19 +31,20 @@ internal static class SchedulerBenchmark
     public static List<Measurement> Run(BenchOptions options)
     {
         var maxConversations = options.Concurrency.Max();
-        var contextPerConversation = 512;
         var results = new List<Measurement>();
         using var model = LocalModel.Load(new LocalModelOptions
         {
             ModelPath = options.ModelPath,
             MaxConcurrentSequences = maxConversations,
-            ContextLength = contextPerConversation,
+            ContextLength = ContextPerConversation,
             Threads = options.Threads,
             MaxQueuedRequests = 0,
         });
+
+        // The same llama.cpp settings as LocalModel uses, so only the driving loop differs.
         var parameters = new ModelParams(options.ModelPath)
         {
-            ContextSize = (uint)(contextPerConversation * maxConversations),
+            ContextSize = (uint)(ContextPerConversation * maxConversations),
             SeqMax = (uint)maxConversations,
             KVUnified = false,
             BatchSize = 512,
@@ -52,15 +58,15 @@ internal static class SchedulerBenchmark
 
         foreach (var n in options.Concurrency)
         {
-            // Warm both paths once so first-use costs are not measured.
-            RunScheduler(model, n, options.TokensPerConversation);
-            RunBareLoop(executor, weights, n, options.TokensPerConversation).GetAwaiter().GetResult();
+            var perSlot = Math.Max(1, options.TotalConversations / n);
+            RunScheduler(model, n, 1, options.TokensPerConversation);
+            RunBareLoop(executor, weights, n, 1, options.TokensPerConversation).GetAwaiter().GetResult();
             var bare = new List<(double Tps, double Ttft)>();
             var scheduled = new List<(double Tps, double Ttft)>();
             for (var rep = 0; rep < options.Repetitions; rep++)
             {
-                bare.Add(RunBareLoop(executor, weights, n, options.TokensPerConversation).GetAwaiter().GetResult());
-                scheduled.Add(RunScheduler(model, n, options.TokensPerConversation));
+                bare.Add(RunBareLoop(executor, weights, n, perSlot, options.TokensPerConversation).GetAwaiter().GetResult());
+                scheduled.Add(RunScheduler(model, n, perSlot, options.TokensPerConversation));
             }
 
             results.Add(new Measurement(n, "bare BatchedExecutor", Median(bare.Select(b => b.Tps)), Median(bare.Select(b => b.Ttft))));
@@ -70,45 +76,54 @@ internal static class SchedulerBenchmark
         return results;
     }
 
-    private static (double Tps, double Ttft) RunScheduler(LocalModel model, int conversations, int tokens)
+    private static (double Tps, double Ttft) RunScheduler(LocalModel model, int slots, int conversationsPerSlot, int tokens)
     {
         var settings = new GenerationSettings(new SamplingSettings { Temperature = 0.8f, RepeatPenalty = 1f, Seed = 1 }, tokens, []);
-        var firstTokens = new double[conversations];
-        var stats = Enumerable.Range(0, conversations).Select(_ => new GenerationStats()).ToArray();
+        var firstTokens = new List<double>();
+        var generated = 0;
         var clock = Stopwatch.StartNew();
-        var runs = Enumerable.Range(0, conversations).Select(async i =>
+        var runs = Enumerable.Range(0, slots).Select(async slot =>
         {
-            var prompt = model.TokenizePrompt(Openings[i % Openings.Length]);
-            var first = true;
-            await foreach (var _ in model.Scheduler.GenerateAsync(prompt, settings, stats[i]))
+            for (var c = 0; c < conversationsPerSlot; c++)
             {
-                if (first)
+                var prompt = model.TokenizePrompt(Openings[(slot + c) % Openings.Length]);
+                var stats = new GenerationStats();
+                var started = clock.Elapsed.TotalMilliseconds;
+                var first = true;
+                await foreach (var _ in model.Scheduler.GenerateAsync(prompt, settings, stats))
                 {
-                    firstTokens[i] = clock.Elapsed.TotalMilliseconds;
-                    first = false;
+                    if (first)
+                    {
+                        lock (firstTokens)
+                        {
+                            firstTokens.Add(clock.Elapsed.TotalMilliseconds - started);
+                        }
+
+                        first = false;
+                    }
                 }
+
+                Interlocked.Add(ref generated, stats.GeneratedTokens);
             }
         }).ToArray();
         Task.WaitAll(runs);
-        var elapsed = clock.Elapsed.TotalSeconds;
-        return (stats.Sum(s => s.GeneratedTokens) / elapsed, Median(firstTokens));
+        return (generated / clock.Elapsed.TotalSeconds, Median(firstTokens));
     }
 
-    // The loop LLamaSharp's own examples use: prompt every conversation, then Infer / sample / prompt until done.
-    private static async Task<(double Tps, double Ttft)> RunBareLoop(BatchedExecutor executor, LLamaWeights weights, int conversations, int tokens)
+    // The loop LLamaSharp's own examples use: prompt the conversations, then Infer / sample / prompt until done.
+    private static async Task<(double Tps, double Ttft)> RunBareLoop(BatchedExecutor executor, LLamaWeights weights, int slots, int conversationsPerSlot, int tokens)
     {
         var vocab = weights.NativeHandle.Vocab;
         var clock = Stopwatch.StartNew();
-        var active = new List<(Conversation Conversation, DefaultSamplingPipeline Sampler, int Generated, int Index)>();
-        for (var i = 0; i < conversations; i++)
+        var firstTokens = new List<double>();
+        var generated = 0;
+        var remaining = Enumerable.Repeat(conversationsPerSlot, slots).ToArray();
+        var active = new List<Slot>();
+        for (var slot = 0; slot < slots; slot++)
         {
-            var conversation = executor.Create();
-            conversation.Prompt(weights.Tokenize(Openings[i % Openings.Length], true, false, System.Text.Encoding.UTF8));
-            active.Add((conversation, new DefaultSamplingPipeline { Temperature = 0.8f, RepeatPenalty = 1f, Seed = 1 }, 0, i));
+            active.Add(StartConversation(slot));
         }
 
-        var firstTokens = new double[conversations];
-        var generated = 0;
         while (active.Count > 0)
         {
             var result = await executor.Infer();
@@ -119,38 +134,64 @@ internal static class SchedulerBenchmark
 
             for (var i = active.Count - 1; i >= 0; i--)
             {
-                var (conversation, sampler, count, index) = active[i];
-                if (conversation.RequiresInference)
+                var current = active[i];
+                if (current.Conversation.RequiresInference)
                 {
                     continue;
                 }
 
-                var token = sampler.Sample(executor.Context.NativeHandle, conversation.GetSampleIndex());
-                if (count == 0)
+                var token = current.Sampler.Sample(executor.Context.NativeHandle, current.Conversation.GetSampleIndex());
+                if (current.Generated == 0)
                 {
-                    firstTokens[index] = clock.Elapsed.TotalMilliseconds;
+                    firstTokens.Add(clock.Elapsed.TotalMilliseconds - current.StartedMs);
                 }
 
-                if (token.IsEndOfGeneration(vocab) || count + 1 >= tokens)
+                var ended = token.IsEndOfGeneration(vocab);
+                if (ended || current.Generated + 1 >= tokens)
                 {
-                    generated += token.IsEndOfGeneration(vocab) ? count : count + 1;
-                    conversation.Dispose();
-                    sampler.Dispose();
+                    generated += ended ? current.Generated : current.Generated + 1;
+                    current.Conversation.Dispose();
+                    current.Sampler.Dispose();
                     active.RemoveAt(i);
+                    if (--remaining[current.Index] > 0)
+                    {
+                        active.Add(StartConversation(current.Index));
+                    }
+
                     continue;
                 }
 
-                conversation.Prompt(token);
-                active[i] = (conversation, sampler, count + 1, index);
+                current.Conversation.Prompt(token);
+                current.Generated++;
             }
         }
 
         return (generated / clock.Elapsed.TotalSeconds, Median(firstTokens));
+
+        Slot StartConversation(int slot)
+        {
+            var conversation = executor.Create();
+            conversation.Prompt(weights.Tokenize(Openings[(slot + conversationsPerSlot - remaining[slot]) % Openings.Length], true, false, Encoding.UTF8));
+            return new Slot(slot, conversation, new DefaultSamplingPipeline { Temperature = 0.8f, RepeatPenalty = 1f, Seed = 1 }, clock.Elapsed.TotalMilliseconds);
+        }
     }
 
     private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private sealed class Slot(int index, Conversation conversation, DefaultSamplingPipeline sampler, double startedMs)
+    {
+        public int Index { get; } = index;
+
+        public Conversation Conversation { get; } = conversation;
+
+        public DefaultSamplingPipeline Sampler { get; } = sampler;
+
+        public double StartedMs { get; } = startedMs;
+
+        public int Generated { get; set; }
     }
 }

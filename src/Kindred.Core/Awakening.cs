@@ -23,7 +23,8 @@ internal static class FirstWake
         try
         {
             var response = await services.Chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-            if (CompanionName.TryAccept(response.Text, out var name))
+            // A model may answer "I'm Nova" or "My name is Nova" as readily as "Nova".
+            if (PersonName.TryParse(response.Text, allowBareAnswer: true, out var said) && CompanionName.TryAccept(said, out var name))
             {
                 return name;
             }

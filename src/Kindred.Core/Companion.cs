@@ -45,7 +45,7 @@ public sealed class Companion
         var now = services.Time.GetUtcNow();
         var proposed = new CompanionIdentity(companionId, name, now, services.Options.DefaultPersona, [.. services.Options.DefaultTraits]);
         var identity = await services.Store.CreateCompanionAsync(proposed, cancellationToken).ConfigureAwait(false);
-        if (identity != proposed && identity.Name != proposed.Name)
+        if (identity.Name != proposed.Name || identity.WokeAt != proposed.WokeAt)
         {
             // Another process woke it first; its choice stands and it has already greeted.
             return new Awakening(new Companion(identity, services), FirstWake: false, Greeting: null);
@@ -88,7 +88,7 @@ public sealed class Companion
         CompanionLog.PromptComposed(_services.Logger, id, prompt.PromptTokens, prompt.DroppedTurns, prompt.DroppedMemories);
         var options = new ChatOptions
         {
-            MaxOutputTokens = _services.Options.MaxReplyTokens,
+            MaxOutputTokens = _composer.ReplyReserve,
             Temperature = _services.Options.Temperature,
             TopP = _services.Options.TopP,
         };

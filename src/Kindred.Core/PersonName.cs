@@ -20,7 +20,8 @@ public static partial class PersonName
             return false;
         }
 
-        var trimmed = text.Trim();
+        // Phones type a curly apostrophe: "I’m Sam".
+        var trimmed = text.Trim().Replace('\u2019', '\'');
         var match = IntroductionPattern().Match(trimmed);
         var candidate = match.Success ? match.Groups["name"].Value : allowBareAnswer ? BareAnswer(trimmed) : null;
 

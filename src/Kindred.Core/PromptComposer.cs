@@ -58,6 +58,9 @@ public sealed class PromptComposer
     /// <summary>Tokens the prompt may use: the context less the reply reserve.</summary>
     public int PromptBudget => _tokens.ContextLength - _replyReserve;
 
+    /// <summary>Tokens kept free for the reply; a reply must not be asked to be longer.</summary>
+    public int ReplyReserve => _replyReserve;
+
     public ComposedPrompt Compose(PromptInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);

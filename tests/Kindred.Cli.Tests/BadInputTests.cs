@@ -47,7 +47,9 @@ public sealed class BadInputTests
     {
         using var data = new DataDirectory();
         data.WriteConfig(config);
-        var run = await KindredProcess.RunAsync("hi\n", "chat", "--model", SharedModels.Stories260K, "--data-dir", data.Path);
+
+        // No --model: it would override a configured endpoint, and settings are checked before any model is looked for.
+        var run = await KindredProcess.RunAsync("hi\n", "chat", "--data-dir", data.Path);
         AssertOneLineError(run, expected);
     }
 

@@ -63,7 +63,7 @@ public sealed partial class ChatCommandTests
 
         // When the person speaks and the companion has begun to answer
         await chat.SendLineAsync("Tell me a long story about a brave dog");
-        await chat.WaitForOutputAsync(o => Regex.Matches(o, $"{name} › ").Count >= 2 && !o.EndsWith($"{name} › ", StringComparison.Ordinal));
+        await chat.WaitForOutputAsync(o => Regex.Count(o, Regex.Escape($"{name} › ")) >= 2 && !o.EndsWith($"{name} › ", StringComparison.Ordinal));
         await chat.KillHardAsync();
 
         // Then the person's turn survived the kill
@@ -84,7 +84,7 @@ public sealed partial class ChatCommandTests
         var name = GreetingPattern().Match(chat.Stdout).Groups["name"].Value;
 
         await chat.SendLineAsync("Tell me a long story about a brave dog");
-        await chat.WaitForOutputAsync(o => Regex.Matches(o, $"{name} › ").Count >= 2 && !o.EndsWith($"{name} › ", StringComparison.Ordinal));
+        await chat.WaitForOutputAsync(o => Regex.Count(o, Regex.Escape($"{name} › ")) >= 2 && !o.EndsWith($"{name} › ", StringComparison.Ordinal));
         chat.Interrupt();
         await chat.WaitForOutputAsync(o => o.Contains("(interrupted)", StringComparison.Ordinal));
 

@@ -14,6 +14,7 @@ internal sealed class KindredProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Lock _gate = new();
     private readonly List<(Func<string, bool> Condition, TaskCompletionSource Done)> _waiters = [];
+    private Task _pumps = Task.CompletedTask;
 
     private KindredProcess(Process process)
     {
@@ -69,8 +70,9 @@ internal sealed class KindredProcess : IDisposable
 
         var process = Process.Start(start)!;
         var kindred = new KindredProcess(process);
-        _ = kindred.PumpAsync(process.StandardOutput, kindred._stdout);
-        _ = kindred.PumpAsync(process.StandardError, kindred._stderr);
+        kindred._pumps = Task.WhenAll(
+            kindred.PumpAsync(process.StandardOutput, kindred._stdout),
+            kindred.PumpAsync(process.StandardError, kindred._stderr));
         return kindred;
     }
 
@@ -111,6 +113,9 @@ internal sealed class KindredProcess : IDisposable
     {
         using var timeout = new CancellationTokenSource(Patience);
         await _process.WaitForExitAsync(timeout.Token);
+
+        // The process can end before its last output has been read.
+        await _pumps.WaitAsync(timeout.Token);
     }
 
     /// <summary>SIGKILL: no chance to flush, close or clean up.</summary>
