@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Kindred.Bench;
 
-internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPerConversation, int Repetitions, int[] Concurrency, int TotalConversations)
+internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPerConversation, int Repetitions, int[] Concurrency, int TotalConversations, bool? FlashAttention)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -19,7 +19,8 @@ internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPer
             int.Parse(Value("--tokens", "200"), CultureInfo.InvariantCulture),
             int.Parse(Value("--reps", "3"), CultureInfo.InvariantCulture),
             [.. Value("--concurrency", "1,8,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
-            int.Parse(Value("--conversations", "64"), CultureInfo.InvariantCulture));
+            int.Parse(Value("--conversations", "64"), CultureInfo.InvariantCulture),
+            Value("--flash-attention", "auto") switch { "on" => true, "off" => false, _ => null });
     }
 
     private static string FindSharedModel()

@@ -39,6 +39,7 @@ internal static class SchedulerBenchmark
             ContextLength = ContextPerConversation,
             Threads = options.Threads,
             MaxQueuedRequests = 0,
+            FlashAttention = options.FlashAttention,
         });
 
         // The same llama.cpp settings as LocalModel uses, so only the driving loop differs.
@@ -52,6 +53,7 @@ internal static class SchedulerBenchmark
             Threads = options.Threads,
             BatchThreads = options.Threads,
             GpuLayerCount = 0,
+            FlashAttention = options.FlashAttention,
         };
         using var weights = LLamaWeights.LoadFromFile(parameters);
         using var executor = new BatchedExecutor(weights, parameters);

@@ -37,7 +37,12 @@ internal sealed class CompanionRuntime : IAsyncDisposable
 
     public static string ModelsDirectory(string dataDirectory) => Path.Combine(dataDirectory, "models");
 
-    public static async Task<CompanionRuntime> StartAsync(KindredSettings settings, string dataDirectory, CancellationToken cancellationToken)
+    /// <param name="pullDefault">Downloads the default model when it is needed and missing.</param>
+    public static async Task<CompanionRuntime> StartAsync(
+        KindredSettings settings,
+        string dataDirectory,
+        Func<ModelCatalogEntry, string, CancellationToken, Task> pullDefault,
+        CancellationToken cancellationToken)
     {
         var store = await SqliteCompanionStore.OpenAsync(DatabasePath(dataDirectory), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         try
@@ -49,7 +54,13 @@ internal sealed class CompanionRuntime : IAsyncDisposable
             }
 
             var modelsDirectory = ModelsDirectory(dataDirectory);
-            var path = ModelLocator.Resolve(string.IsNullOrWhiteSpace(settings.Model.ModelPath) ? ModelCatalog.Default.Name : settings.Model.ModelPath, modelsDirectory);
+            var useDefault = string.IsNullOrWhiteSpace(settings.Model.ModelPath);
+            if (useDefault && settings.DownloadDefaultModel && !File.Exists(Path.Combine(modelsDirectory, ModelCatalog.Default.FileName)))
+            {
+                await pullDefault(ModelCatalog.Default, modelsDirectory, cancellationToken).ConfigureAwait(false);
+            }
+
+            var path = ModelLocator.Resolve(useDefault ? ModelCatalog.Default.Name : settings.Model.ModelPath, modelsDirectory);
             var check = new IsolatedLoadCheck(Path.Combine(modelsDirectory, ".loadable"), ProbeCommand);
             await check.EnsureLoadableAsync(path, cancellationToken).ConfigureAwait(false);
             settings.Model.ModelPath = path;

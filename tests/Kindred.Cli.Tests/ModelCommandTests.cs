@@ -34,9 +34,10 @@ public sealed class ModelCommandTests
     }
 
     [Fact]
-    public async Task Without_a_downloaded_model_chat_says_how_to_get_one()
+    public async Task Without_a_downloaded_model_and_with_downloads_off_chat_says_how_to_get_one()
     {
         using var data = new DataDirectory();
+        data.WriteConfig("""{ "DownloadDefaultModel": false }""");
         var run = await KindredProcess.RunAsync("hi\n", "chat", "--data-dir", data.Path);
 
         Assert.Equal(1, run.ExitCode);

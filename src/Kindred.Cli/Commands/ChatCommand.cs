@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Kindred.Cli.Configuration;
 using Kindred.Core;
+using Kindred.Models.Catalog;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -47,7 +48,7 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var runtime = await console.Status().StartAsync("Loading the model…", _ => CompanionRuntime.StartAsync(resolved, dataDirectory, cancellationToken));
+        await using var runtime = await CompanionRuntime.StartAsync(resolved, dataDirectory, PullDefaultAsync, cancellationToken);
         var sessionId = Guid.NewGuid().ToString("N");
         var services = runtime.Services(NullLogger.Instance, resolved.Companion);
         var awakening = await console.Status().StartAsync("Waking…", _ => Companion.WakeAsync(resolved.CompanionId, sessionId, services, cancellationToken));
@@ -56,5 +57,11 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter);
         await loop.RunAsync(awakening, runtime.ModelDescription, cancellationToken);
         return 0;
+    }
+
+    private async Task PullDefaultAsync(ModelCatalogEntry entry, string modelsDirectory, CancellationToken cancellationToken)
+    {
+        console.MarkupLine($"[grey]First start: downloading the default model, {entry.Name.EscapeMarkup()} ({entry.SizeBytes / 1_048_576} MB). Use --model PATH or --endpoint URL to use another.[/]");
+        await ModelPull.RunAsync(console, entry, modelsDirectory, cancellationToken);
     }
 }

@@ -48,32 +48,10 @@ public sealed class ModelPullCommand(IAnsiConsole console) : AsyncCommand<ModelP
         var entry = settings.Name is null ? ModelCatalog.Default : ModelCatalog.Find(settings.Name)
             ?? throw new ArgumentException($"There is no model called '{settings.Name}'. Known: {string.Join(", ", ModelCatalog.All.Select(e => e.Name))}.");
 
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var downloader = new ModelDownloader(http);
-        string path = "";
-        await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-            .StartAsync(async progress =>
-            {
-                var task = progress.AddTask(entry.Name, maxValue: entry.SizeBytes);
-                var report = new InOrderProgress(p =>
-                {
-                    task.MaxValue = p.TotalBytes ?? entry.SizeBytes;
-                    task.Value = p.BytesDone;
-                });
-                path = await downloader.DownloadAsync(entry, CompanionRuntime.ModelsDirectory(dataDirectory), report, cancellationToken);
-                task.Value = task.MaxValue;
-            });
-
+        var path = await ModelPull.RunAsync(console, entry, CompanionRuntime.ModelsDirectory(dataDirectory), cancellationToken);
         console.MarkupLine($"[green]Verified[/] {path.EscapeMarkup()}");
         return 0;
     }
-}
-
-// Progress<T> posts to the thread pool, where reports can overtake each other; a bar must only move forward.
-internal sealed class InOrderProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
-{
-    public void Report(DownloadProgress value) => report(value);
 }
 
 /// <summary>

@@ -22,6 +22,12 @@ public sealed class KindredSettings
     /// <summary>Which companion to talk to (default "default"); one data folder can hold several.</summary>
     public string CompanionId { get; set; } = "default";
 
+    /// <summary>
+    /// When no model is named and the default one is not on disk yet, <c>kindred chat</c> downloads it first
+    /// (default true). Set false on machines that must never reach the network.
+    /// </summary>
+    public bool DownloadDefaultModel { get; set; } = true;
+
     /// <summary>True when a remote endpoint is configured.</summary>
     public bool UsesRemote => !string.IsNullOrWhiteSpace(Remote.Endpoint);
 

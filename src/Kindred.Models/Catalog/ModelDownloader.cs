@@ -245,12 +245,12 @@ public sealed class ModelDownloader
 
     private static ModelDownloadException Unreachable(ModelCatalogEntry entry, string reason, Exception inner) => new(
         $"Could not reach {entry.Url.Host} to download '{entry.Name}' ({reason}). To go on offline, pass a local GGUF file with " +
-        "--model /path/to/model.gguf, or point Kindred at an OpenAI-compatible server with --endpoint http://host:port/v1.",
+        "--model /path/to/model.gguf, or point Kindred at an OpenAI-compatible server with --endpoint http://host:port/v1 --remote-model NAME.",
         inner);
 
     private static ModelDownloadException Interrupted(ModelCatalogEntry entry, long done, long? total, string reason, Exception inner) => new(
         $"The download of '{entry.Name}' was interrupted after {Format(done)}{(total is { } t ? " of " + Format(t) : "")} bytes ({reason}). " +
-        "Run the same command again to resume it, or go on offline with --model /path/to/model.gguf or --endpoint http://host:port/v1.",
+        "Run the same command again to resume it, or go on offline with --model /path/to/model.gguf or --endpoint http://host:port/v1 --remote-model NAME.",
         inner);
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();

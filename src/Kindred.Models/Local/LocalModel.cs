@@ -73,6 +73,7 @@ public sealed class LocalModel : ITokenCounter, IDisposable
             Threads = threads,
             BatchThreads = threads,
             GpuLayerCount = 0,
+            FlashAttention = options.FlashAttention,
         };
 
         LLamaWeights weights;

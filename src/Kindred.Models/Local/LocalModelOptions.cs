@@ -24,6 +24,12 @@ public sealed class LocalModelOptions
     /// <summary>Most tokens decoded in one step, shared by all conversations (default 512, range 32–8192).</summary>
     public int BatchSize { get; set; } = 512;
 
+    /// <summary>
+    /// Flash attention in llama.cpp (default null: llama.cpp decides). It saves memory on long contexts; on a CPU
+    /// with a tiny model it can cost more than it saves.
+    /// </summary>
+    public bool? FlashAttention { get; set; }
+
     /// <summary>Checks every value against its range; the message names the option.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
