@@ -12,7 +12,8 @@ internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPer
             return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
         }
 
-        var model = Value("--model", FindSharedModel());
+        var model = Value("--model", "");
+        model = model.Length > 0 ? model : Kindred.Testing.SharedModels.Stories260K;
         return new BenchOptions(
             model,
             int.Parse(Value("--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
@@ -21,19 +22,5 @@ internal sealed record BenchOptions(string ModelPath, int Threads, int TokensPer
             [.. Value("--concurrency", "1,8,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
             int.Parse(Value("--conversations", "64"), CultureInfo.InvariantCulture),
             Value("--flash-attention", "auto") switch { "on" => true, "off" => false, _ => null });
-    }
-
-    private static string FindSharedModel()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "models", "stories260K.gguf");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("Pass --model PATH: shared/models/stories260K.gguf was not found above the benchmark.");
     }
 }

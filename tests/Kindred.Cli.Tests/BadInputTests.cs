@@ -1,3 +1,4 @@
+using Kindred.Testing;
 using Kindred.Cli.Tests.TestSupport;
 
 namespace Kindred.Cli.Tests;

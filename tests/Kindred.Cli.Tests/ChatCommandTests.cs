@@ -1,3 +1,4 @@
+using Kindred.Testing;
 using System.Text.RegularExpressions;
 using Kindred.Cli.Tests.TestSupport;
 using Kindred.Core;
@@ -56,14 +57,9 @@ public sealed partial class ChatCommandTests
     public async Task SIGKILL_during_a_reply_loses_no_turn_the_person_entered()
     {
         using var data = new DataDirectory();
-        data.WriteConfig("""{ "Model": { "ContextLength": 2048 }, "Companion": { "MaxReplyTokens": 1900 } }""");
-        using var chat = KindredProcess.Start("chat", "--model", SharedModels.Stories260K, "--data-dir", data.Path);
-        await chat.WaitForOutputAsync(o => o.Contains("What's your name?", StringComparison.Ordinal));
-        var name = GreetingPattern().Match(chat.Stdout).Groups["name"].Value;
 
         // When the person speaks and the companion has begun to answer
-        await chat.SendLineAsync("Tell me a long story about a brave dog");
-        await chat.WaitForOutputAsync(o => Regex.Count(o, Regex.Escape($"{name} › ")) >= 2 && !o.EndsWith($"{name} › ", StringComparison.Ordinal));
+        using var chat = await StartLongReplyAsync(data, "Tell me a long story about a brave dog");
         await chat.KillHardAsync();
 
         // Then the person's turn survived the kill
@@ -78,13 +74,7 @@ public sealed partial class ChatCommandTests
     public async Task Ctrl_C_stops_the_reply_but_not_the_session_and_the_reply_is_stored_as_interrupted()
     {
         using var data = new DataDirectory();
-        data.WriteConfig("""{ "Model": { "ContextLength": 2048 }, "Companion": { "MaxReplyTokens": 1900 } }""");
-        using var chat = KindredProcess.Start("chat", "--model", SharedModels.Stories260K, "--data-dir", data.Path);
-        await chat.WaitForOutputAsync(o => o.Contains("What's your name?", StringComparison.Ordinal));
-        var name = GreetingPattern().Match(chat.Stdout).Groups["name"].Value;
-
-        await chat.SendLineAsync("Tell me a long story about a brave dog");
-        await chat.WaitForOutputAsync(o => Regex.Count(o, Regex.Escape($"{name} › ")) >= 2 && !o.EndsWith($"{name} › ", StringComparison.Ordinal));
+        using var chat = await StartLongReplyAsync(data, "Tell me a long story about a brave dog");
         chat.Interrupt();
         await chat.WaitForOutputAsync(o => o.Contains("(interrupted)", StringComparison.Ordinal));
 
@@ -96,6 +86,18 @@ public sealed partial class ChatCommandTests
         var turns = await ReadTurnsAsync(data);
         Assert.Equal(TurnStatus.Interrupted, turns[^1].Status);
         Assert.Equal(Speaker.Companion, turns[^1].Speaker);
+    }
+
+    // Starts a chat whose replies run long (up to 1,900 tokens) and returns once the reply to `line` has begun.
+    private static async Task<KindredProcess> StartLongReplyAsync(DataDirectory data, string line)
+    {
+        data.WriteConfig("""{ "Model": { "ContextLength": 2048 }, "Companion": { "MaxReplyTokens": 1900 } }""");
+        var chat = KindredProcess.Start("chat", "--model", SharedModels.Stories260K, "--data-dir", data.Path);
+        await chat.WaitForOutputAsync(o => o.Contains("What's your name?", StringComparison.Ordinal));
+        var prompt = Regex.Escape($"{GreetingPattern().Match(chat.Stdout).Groups["name"].Value} › ");
+        await chat.SendLineAsync(line);
+        await chat.WaitForOutputAsync(o => Regex.Count(o, prompt) >= 2 && !Regex.IsMatch(o, prompt + "$"));
+        return chat;
     }
 
     private static async Task<IReadOnlyList<StoredTurn>> ReadTurnsAsync(DataDirectory data)

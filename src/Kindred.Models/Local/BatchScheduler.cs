@@ -80,7 +80,7 @@ public sealed partial class BatchScheduler : IDisposable
             throw new ArgumentException($"The prompt takes {prompt.Count} tokens but a conversation's context holds {_sequenceContext}.", nameof(prompt));
         }
 
-        if (Interlocked.Increment(ref _waitingCount) > _maxQueued + _freeSequencesHint)
+        if (Interlocked.Increment(ref _waitingCount) > _maxQueued + Volatile.Read(ref _freeSequencesHint))
         {
             Interlocked.Decrement(ref _waitingCount);
             throw new SchedulerBusyException();

@@ -1,3 +1,4 @@
+using Kindred.Testing;
 using Kindred.Models.Gguf;
 using Kindred.Models.Tests.TestSupport;
 
@@ -12,9 +13,9 @@ public sealed class GgufValidatorTests : IDisposable
     [Fact]
     public void Stories260K_validates_with_the_values_it_was_converted_with()
     {
-        var info = GgufValidator.Validate(TestModels.Stories260KPath);
+        var info = GgufValidator.Validate(SharedModels.Stories260K);
 
-        Assert.Equal(Path.GetFullPath(TestModels.Stories260KPath), info.Path);
+        Assert.Equal(Path.GetFullPath(SharedModels.Stories260K), info.Path);
         Assert.Equal(1_185_376, info.FileSize);
         Assert.Equal(3, info.Version);
         Assert.Equal(48, info.TensorCount);
@@ -87,7 +88,7 @@ public sealed class GgufValidatorTests : IDisposable
     [InlineData(1_185_375)] // one byte short
     public void The_real_model_cut_short_is_reported_as_truncated(int keptBytes)
     {
-        var bytes = File.ReadAllBytes(TestModels.Stories260KPath)[..keptBytes];
+        var bytes = File.ReadAllBytes(SharedModels.Stories260K)[..keptBytes];
         var path = temp.Write("cut.gguf", bytes);
 
         var ex = Assert.Throws<ModelFileException>(() => GgufValidator.Validate(path));
@@ -101,7 +102,7 @@ public sealed class GgufValidatorTests : IDisposable
     [Fact]
     public void Truncated_tensor_data_names_the_tensor_and_the_sizes()
     {
-        var bytes = File.ReadAllBytes(TestModels.Stories260KPath)[..1_000_000];
+        var bytes = File.ReadAllBytes(SharedModels.Stories260K)[..1_000_000];
         var path = temp.Write("cut.gguf", bytes);
 
         var ex = Assert.Throws<ModelFileException>(() => GgufValidator.Validate(path));

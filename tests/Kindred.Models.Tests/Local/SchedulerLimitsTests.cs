@@ -1,3 +1,4 @@
+using Kindred.Testing;
 using Kindred.Models.Local;
 using Kindred.Models.Tests.TestSupport;
 using Microsoft.Extensions.AI;
@@ -11,7 +12,7 @@ public sealed class SchedulerLimitsTests : IDisposable
 
     private readonly LocalModel _model = LocalModel.Load(new LocalModelOptions
     {
-        ModelPath = TestModels.Stories260KPath,
+        ModelPath = SharedModels.Stories260K,
         MaxConcurrentSequences = 1,
         MaxQueuedRequests = 0,
         ContextLength = 2048,

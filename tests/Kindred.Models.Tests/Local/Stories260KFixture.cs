@@ -1,3 +1,4 @@
+using Kindred.Testing;
 using Kindred.Models.Local;
 using Kindred.Models.Tests.TestSupport;
 
@@ -12,7 +13,7 @@ public sealed class Stories260KFixture : IDisposable
     {
         Model = LocalModel.Load(new LocalModelOptions
         {
-            ModelPath = TestModels.Stories260KPath,
+            ModelPath = SharedModels.Stories260K,
             MaxConcurrentSequences = Sequences,
             ContextLength = 512,
             Threads = 1,
