@@ -9,4 +9,5 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"model {Path.GetFileName(options.ModelPath)}, {options.Threads} threads, flash attention {options.FlashAttention?.ToString() ?? "auto"}, {options.TotalConversations} conversations of up to {options.TokensPerConversation} tokens per run, median of {options.Repetitions} runs"));
 var results = SchedulerBenchmark.Run(options);
 ReportTable.Print(results);
+ReportTable.PrintCeiling(DecodeCeiling.Run(options));
 return 0;

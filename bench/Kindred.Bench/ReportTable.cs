@@ -23,4 +23,19 @@ internal static class ReportTable
     }
 
     private static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static void PrintCeiling(List<(int Conversations, double TokensPerSecond)> ceiling)
+    {
+        var single = ceiling.FirstOrDefault(c => c.Conversations == 1).TokensPerSecond;
+        Console.WriteLine();
+        Console.WriteLine("llama.cpp decode ceiling (no sampling, no scheduler):");
+        Console.WriteLine();
+        Console.WriteLine("| conversations | tok/s | vs 1 conversation |");
+        Console.WriteLine("|---:|---:|---:|");
+        foreach (var (n, tps) in ceiling)
+        {
+            var scale = single > 0 ? F(tps / single) + "×" : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {n} | {tps:0} | {scale} |"));
+        }
+    }
 }
