@@ -1,5 +1,6 @@
 using System.Text;
 using LLama;
+using LLama.Native;
 using Microsoft.Extensions.AI;
 
 namespace Kindred.Models.Local;
@@ -14,8 +15,13 @@ internal sealed class PromptFormat
     public static readonly IReadOnlyList<string> TranscriptStops = ["\nUser:", "\nAssistant:", "\nSystem:"];
 
     private readonly LLamaWeights? _templateModel;
+    private readonly string[] _controlTokens;
 
-    private PromptFormat(LLamaWeights? templateModel) => _templateModel = templateModel;
+    private PromptFormat(LLamaWeights? templateModel, string[] controlTokens)
+    {
+        _templateModel = templateModel;
+        _controlTokens = controlTokens;
+    }
 
     /// <summary>True when the model's own chat template is used.</summary>
     public bool UsesChatTemplate => _templateModel is not null;
@@ -23,9 +29,10 @@ internal sealed class PromptFormat
     /// <summary>The format for a loaded model: its template if llama.cpp can apply it, else the transcript.</summary>
     public static PromptFormat For(LLamaWeights weights)
     {
+        var controlTokens = ControlTokenTexts(weights);
         if (weights.NativeHandle.GetTemplate(strict: false) is null)
         {
-            return new PromptFormat(null);
+            return new PromptFormat(null, controlTokens);
         }
 
         try
@@ -34,17 +41,53 @@ internal sealed class PromptFormat
             var probe = new LLamaTemplate(weights) { AddAssistant = true };
             probe.Add("user", "Hello");
             _ = probe.Apply();
-            return new PromptFormat(weights);
+            return new PromptFormat(weights, controlTokens);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return new PromptFormat(null);
+            return new PromptFormat(null, controlTokens);
         }
     }
 
+    /// <summary>
+    /// Renders the conversation. What people and the model wrote is stripped of the model's control-token text
+    /// (such as "&lt;|im_end|&gt;"): the prompt is tokenised with special tokens on, so a person who typed one
+    /// could otherwise end a turn or forge one.
+    /// </summary>
     public string Render(IEnumerable<ChatMessage> messages)
     {
-        return _templateModel is null ? RenderTranscript(messages) : RenderTemplate(_templateModel, messages);
+        var safe = messages.Select(m => new ChatMessage(m.Role, StripControlTokens(m.Text)));
+        return _templateModel is null ? RenderTranscript(safe) : RenderTemplate(_templateModel, safe);
+    }
+
+    internal string StripControlTokens(string text)
+    {
+        foreach (var control in _controlTokens)
+        {
+            if (text.Contains(control, StringComparison.Ordinal))
+            {
+                text = text.Replace(control, "", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
+    private static string[] ControlTokenTexts(LLamaWeights weights)
+    {
+        var vocab = weights.NativeHandle.Vocab;
+        var texts = new HashSet<string>(StringComparer.Ordinal);
+        for (var id = 0; id < vocab.Count; id++)
+        {
+            var token = (LLamaToken)id;
+            if (token.IsControl(vocab) && vocab.LLamaTokenToString(token, isSpecialToken: true) is { Length: > 0 } text)
+            {
+                texts.Add(text);
+            }
+        }
+
+        // Longest first, so a control token that contains another is removed whole.
+        return [.. texts.OrderByDescending(t => t.Length)];
     }
 
     private static string RenderTemplate(LLamaWeights weights, IEnumerable<ChatMessage> messages)
