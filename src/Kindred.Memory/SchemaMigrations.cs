@@ -42,6 +42,35 @@ internal static class SchemaMigrations
 
         CREATE INDEX turns_by_companion ON turns (companion_id, id);
         """,
+
+        // 2: full-text search over turns. External content: the words live once, in turns; the index holds only
+        // terms and positions. Triggers keep it in step with every write, including the cascade when a companion is
+        // forgotten. FTS5's 'delete' must be handed the old text (it cannot look it up once the row is gone), or the
+        // forgotten words would stay in the index. The closing 'rebuild' indexes turns stored before this step.
+        // porter after unicode61: "walked" finds "walking"; remove_diacritics 2 lets "cafe" find "café".
+        """
+        CREATE VIRTUAL TABLE turns_fts USING fts5 (
+            text,
+            content = 'turns',
+            content_rowid = 'id',
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+
+        CREATE TRIGGER turns_fts_after_insert AFTER INSERT ON turns BEGIN
+            INSERT INTO turns_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+
+        CREATE TRIGGER turns_fts_after_delete AFTER DELETE ON turns BEGIN
+            INSERT INTO turns_fts (turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+
+        CREATE TRIGGER turns_fts_after_update AFTER UPDATE OF id, text ON turns BEGIN
+            INSERT INTO turns_fts (turns_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO turns_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+
+        INSERT INTO turns_fts (turns_fts) VALUES ('rebuild');
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>
@@ -52,8 +81,15 @@ internal static class SchemaMigrations
     /// old schema intact rather than half of the new one.
     /// </summary>
     /// <exception cref="InvalidOperationException">The database was written by a newer Kindred.</exception>
-    public static async Task MigrateAsync(SqliteConnection connection, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public static Task MigrateAsync(SqliteConnection connection, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        MigrateAsync(connection, timeProvider, LatestVersion, cancellationToken);
+
+    /// <summary>Brings the database up to <paramref name="targetVersion"/>; below the latest only to build old files in tests.</summary>
+    internal static async Task MigrateAsync(SqliteConnection connection, TimeProvider timeProvider, int targetVersion, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetVersion);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, LatestVersion);
+
         // IMMEDIATE takes the write lock before reading the version, so two processes opening a fresh file cannot
         // both decide to run step 1.
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -67,7 +103,7 @@ internal static class SchemaMigrations
                 "the file has not been changed.");
         }
 
-        for (var version = current + 1; version <= LatestVersion; version++)
+        for (var version = current + 1; version <= targetVersion; version++)
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;

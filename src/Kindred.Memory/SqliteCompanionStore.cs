@@ -95,12 +95,14 @@ public sealed partial class SqliteCompanionStore : ICompanionStore, IAsyncDispos
     }
 
     // These settings belong to a connection, not the file, so every connection needs them (a pooled one keeps them,
-    // and setting them again is a no-op).
+    // and setting them again is a no-op). secure_delete zeroes deleted rows and freed pages instead of leaving them
+    // as garbage in the file: without it, a forgotten turn's words could still be read from the raw bytes.
     private static Task ConfigureAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection,
             "PRAGMA synchronous = FULL;" +
             "PRAGMA foreign_keys = ON;" +
+            "PRAGMA secure_delete = ON;" +
             $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};",
             cancellationToken);
 
