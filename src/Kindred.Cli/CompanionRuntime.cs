@@ -3,6 +3,8 @@ using System.Reflection;
 using Kindred.Cli.Configuration;
 using Kindred.Core;
 using Kindred.Memory;
+using Kindred.Memory.Recall;
+using Kindred.Models.Embeddings;
 using Kindred.Models.Catalog;
 using Kindred.Models.Local;
 using Kindred.Models.Remote;
@@ -15,10 +17,13 @@ namespace Kindred.Cli;
 internal sealed class CompanionRuntime : IAsyncDisposable
 {
     private readonly LocalModel? _localModel;
+    private readonly MiniLmEmbeddingGenerator _embedder;
 
     private CompanionRuntime(SqliteCompanionStore store, IChatClient chat, ITokenCounter tokens, LocalModel? localModel, string modelDescription)
     {
         Store = store;
+        _embedder = new MiniLmEmbeddingGenerator();
+        Memory = new MemoryIndex(store, _embedder);
         Chat = chat;
         Tokens = tokens;
         _localModel = localModel;
@@ -26,6 +31,9 @@ internal sealed class CompanionRuntime : IAsyncDisposable
     }
 
     public SqliteCompanionStore Store { get; }
+
+    /// <summary>Long-term memory: hybrid search over every turn.</summary>
+    public MemoryIndex Memory { get; }
 
     public IChatClient Chat { get; }
 
@@ -75,10 +83,12 @@ internal sealed class CompanionRuntime : IAsyncDisposable
     }
 
     public CompanionServices Services(ILogger logger, CompanionOptions options) =>
-        new(Store, Chat, Tokens, new RecentTurnsRecall(Store), TimeProvider.System, options, logger);
+        new(Store, Chat, Tokens, new HybridRecall(Store, Memory), TimeProvider.System, options, logger);
 
     public async ValueTask DisposeAsync()
     {
+        Memory.Dispose();
+        _embedder.Dispose();
         _localModel?.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
     }

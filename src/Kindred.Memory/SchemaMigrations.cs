@@ -71,6 +71,15 @@ internal static class SchemaMigrations
 
         INSERT INTO turns_fts (turns_fts) VALUES ('rebuild');
         """,
+
+        // 3: each turn's embedding, little-endian float32 (see Vectors/VectorCodec). CASCADE: forgetting a turn
+        // forgets what it meant too. Turns stored before this step get vectors when they are next indexed.
+        """
+        CREATE TABLE turn_vectors (
+            turn_id INTEGER PRIMARY KEY NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+            vector  BLOB NOT NULL
+        ) STRICT;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

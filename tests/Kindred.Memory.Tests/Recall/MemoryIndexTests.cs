@@ -1,0 +1,115 @@
+using Kindred.Core;
+using Kindred.Memory.Recall;
+
+namespace Kindred.Memory.Tests.Recall;
+
+// Disposed through IAsyncLifetime.DisposeAsync, which xunit always calls.
+#pragma warning disable CA1001
+public sealed class MemoryIndexTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private readonly TempDatabase _database = new();
+    private readonly WordEmbedder _embedder = new();
+    private SqliteCompanionStore _store = null!;
+    private MemoryIndex _memory = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = await _database.OpenAsync();
+        await _store.CreateCompanionAsync(Samples.Identity(), CancellationToken.None);
+        _memory = new MemoryIndex(_store, _embedder);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _memory.Dispose();
+        await _store.DisposeAsync();
+        _database.Dispose();
+    }
+
+    [Fact]
+    public async Task A_planted_fact_ranks_first_among_two_thousand_distractors()
+    {
+        await Corpus.AppendDistractorsAsync(_store, "c1", 2_000);
+        var planted = await _store.AppendTurnAsync(Samples.Turn("My sister Amelia moved to Lisbon in June"), CancellationToken.None);
+        await _memory.IndexPendingAsync("c1", CancellationToken.None);
+
+        var hits = await _memory.SearchAsync("c1", "where did Amelia move?", 5, DateTimeOffset.MaxValue, CancellationToken.None);
+
+        Assert.Equal(planted.Id, hits[0].Turn.Id);
+        Assert.Contains("words", hits[0].Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Meaning_finds_a_turn_that_shares_no_words_with_the_question_and_survives_a_restart()
+    {
+        var dog = await _store.AppendTurnAsync(Samples.Turn("We adopted a dog"), CancellationToken.None);
+        await _store.AppendTurnAsync(Samples.Turn("The weather was grey all week"), CancellationToken.None);
+        await _memory.IndexPendingAsync("c1", CancellationToken.None);
+
+        // A fresh index over the same store loads the vectors that were saved.
+        using var reopened = new MemoryIndex(_store, _embedder);
+        var hits = await reopened.SearchAsync("c1", "puppy", 1, DateTimeOffset.MaxValue, CancellationToken.None);
+
+        Assert.Equal(dog.Id, hits.Single().Turn.Id);
+        Assert.Equal("close in meaning to the question", hits[0].Why);
+    }
+
+    [Fact]
+    public async Task Turns_said_after_the_moment_asked_about_are_not_recalled()
+    {
+        var before = await _store.AppendTurnAsync(Samples.Turn("I started piano lessons", at: Samples.WokeAt.AddDays(1)), CancellationToken.None);
+        await _store.AppendTurnAsync(Samples.Turn("I quit piano lessons", at: Samples.WokeAt.AddDays(30)), CancellationToken.None);
+        await _memory.IndexPendingAsync("c1", CancellationToken.None);
+
+        var hits = await _memory.SearchAsync("c1", "piano lessons", 10, Samples.WokeAt.AddDays(2), CancellationToken.None);
+
+        Assert.Equal([before.Id], hits.Select(h => h.Turn.Id));
+    }
+
+    [Fact]
+    public async Task A_forgotten_turn_is_found_neither_by_words_nor_by_meaning()
+    {
+        var secret = await _store.AppendTurnAsync(Samples.Turn("my dog Rex bit the mailman"), CancellationToken.None);
+        await _memory.IndexPendingAsync("c1", CancellationToken.None);
+
+        Assert.True(await _memory.ForgetTurnAsync("c1", secret.Id, CancellationToken.None));
+
+        Assert.Empty(await _memory.SearchAsync("c1", "Rex mailman", 10, DateTimeOffset.MaxValue, CancellationToken.None));
+        Assert.Empty(await _memory.SearchAsync("c1", "puppy", 10, DateTimeOffset.MaxValue, CancellationToken.None));
+        using var reopened = new MemoryIndex(_store, _embedder);
+        Assert.Empty(await reopened.SearchAsync("c1", "puppy", 10, DateTimeOffset.MaxValue, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Another_companions_memories_are_never_returned()
+    {
+        await _store.CreateCompanionAsync(Samples.Identity("c2", "Ada"), CancellationToken.None);
+        await _store.AppendTurnAsync(Samples.Turn("my dog Rex", companionId: "c2"), CancellationToken.None);
+        await _memory.IndexPendingAsync("c2", CancellationToken.None);
+
+        Assert.Empty(await _memory.SearchAsync("c1", "dog Rex", 10, DateTimeOffset.MaxValue, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Hybrid_recall_brings_back_older_turns_but_not_those_already_in_the_recent_conversation()
+    {
+        var old = await _store.AppendTurnAsync(Samples.Turn("My grandmother's name was Rosa"), CancellationToken.None);
+        for (var i = 0; i < 6; i++)
+        {
+            await _store.AppendTurnAsync(Samples.Turn($"small talk number {i} about Rosa's garden"), CancellationToken.None);
+        }
+
+        var current = await _store.AppendTurnAsync(Samples.Turn("What was my grandmother called?"), CancellationToken.None);
+        var recall = new HybridRecall(_store, _memory, recentTurns: 6, memories: 3);
+
+        var result = await recall.RecallAsync(new RecallRequest("c1", current.Text, current.Id, DateTimeOffset.MaxValue), CancellationToken.None);
+
+        Assert.Equal(6, result.RecentTurns.Count);
+        Assert.DoesNotContain(result.RecentTurns, t => t.Id == current.Id);
+        var memory = Assert.Single(result.Memories, m => m.Text.Contains("Rosa", StringComparison.Ordinal) && m.Text.Contains("grandmother", StringComparison.Ordinal));
+        Assert.Equal(1.0, result.Memories[0].Score);
+        Assert.Equal(old.At, memory.At);
+        Assert.StartsWith("They said:", memory.Text, StringComparison.Ordinal);
+    }
+}
