@@ -17,6 +17,12 @@ app.Configure(config =>
     config.UseStrictParsing();
     config.AddCommand<ChatCommand>("chat").WithDescription("Talk with your companion.");
     config.AddCommand<HistoryCommand>("history").WithDescription("Everything you and your companion have said.");
+    config.AddBranch("memory", memory =>
+    {
+        memory.SetDescription("See and control what your companion remembers.");
+        memory.AddCommand<MemorySearchCommand>("search").WithDescription("What your companion would recall for a question, and why.");
+        memory.AddCommand<MemoryForgetCommand>("forget").WithDescription("Forget one turn for good (text, search index and vectors).");
+    });
     config.AddBranch("model", model =>
     {
         model.SetDescription("Get and list language models.");

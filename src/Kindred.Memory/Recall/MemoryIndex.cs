@@ -24,6 +24,12 @@ public sealed class MemoryIndex : IDisposable
     private readonly int _dimensions;
     private readonly ConcurrentDictionary<string, Lazy<Task<ExactVectorIndex>>> _indexes = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Cosine similarity below which a turn found by meaning alone is not a memory worth bringing up (default 0.2:
+    /// all-MiniLM-L6-v2 puts unrelated sentences below about 0.15). Turns that also share words always count.
+    /// </summary>
+    public float MinimumSimilarity { get; init; } = 0.2f;
+
     /// <exception cref="ArgumentException">The embedder does not say how many dimensions its vectors have.</exception>
     public MemoryIndex(SqliteCompanionStore store, IEmbeddingGenerator<string, Embedding<float>> embedder)
     {
@@ -92,7 +98,7 @@ public sealed class MemoryIndex : IDisposable
         var words = await _store.SearchTurnsAsync(companionId, query, pool, cancellationToken).ConfigureAwait(false);
         var index = await IndexOfAsync(companionId, cancellationToken).ConfigureAwait(false);
         var queryVector = (await _embedder.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
-        var meaning = index.Search(queryVector.Span, pool);
+        var meaning = index.Search(queryVector.Span, pool).Where(m => m.Score >= MinimumSimilarity).ToList();
 
         var fused = new Dictionary<long, (double Score, bool Words, bool Meaning)>();
         for (var rank = 0; rank < words.Count; rank++)
