@@ -22,6 +22,8 @@ app.Configure(config =>
         memory.SetDescription("See and control what your companion remembers.");
         memory.AddCommand<MemorySearchCommand>("search").WithDescription("What your companion would recall for a question, and why.");
         memory.AddCommand<MemoryForgetCommand>("forget").WithDescription("Forget one turn for good (text, search index and vectors).");
+        memory.AddCommand<MemoryExportCommand>("export").WithDescription("Everything your companion knows, as one portable JSON file.");
+        memory.AddCommand<MemoryImportCommand>("import").WithDescription("Bring back a companion from an export.");
     });
     config.AddBranch("model", model =>
     {

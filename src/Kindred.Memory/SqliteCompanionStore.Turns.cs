@@ -56,6 +56,55 @@ public sealed partial class SqliteCompanionStore
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Appends many turns of one companion in order, in one transaction: all are stored or none. For imports and
+    /// evaluations, where one commit per turn would be needlessly slow.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The companion does not exist.</exception>
+    public Task<IReadOnlyList<StoredTurn>> AppendTurnsAsync(IReadOnlyList<NewTurn> turns, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turns);
+        foreach (var turn in turns)
+        {
+            ArgumentNullException.ThrowIfNull(turn, nameof(turns));
+            ArgumentNullException.ThrowIfNull(turn.Text, nameof(turns));
+        }
+
+        return WriteAsync<IReadOnlyList<StoredTurn>>(async connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                "INSERT INTO turns (companion_id, session_id, speaker, text, at, status) " +
+                "SELECT $companionId, $sessionId, $speaker, $text, $at, $status " +
+                "WHERE EXISTS (SELECT 1 FROM companions WHERE id = $companionId) " +
+                "RETURNING id;";
+            var companionId = command.Parameters.Add("$companionId", SqliteType.Text);
+            var sessionId = command.Parameters.Add("$sessionId", SqliteType.Text);
+            var speaker = command.Parameters.Add("$speaker", SqliteType.Integer);
+            var text = command.Parameters.Add("$text", SqliteType.Text);
+            var at = command.Parameters.Add("$at", SqliteType.Text);
+            var status = command.Parameters.Add("$status", SqliteType.Integer);
+            var stored = new List<StoredTurn>(turns.Count);
+            foreach (var turn in turns)
+            {
+                companionId.Value = turn.CompanionId;
+                sessionId.Value = turn.SessionId;
+                speaker.Value = (int)turn.Speaker;
+                text.Value = turn.Text;
+                at.Value = StoredTime.Format(turn.At);
+                status.Value = (int)turn.Status;
+                var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?
+                    ?? throw UnknownCompanion(turn.CompanionId);
+                stored.Add(new StoredTurn(id, turn.CompanionId, turn.SessionId, turn.Speaker, turn.Text, turn.At.ToUniversalTime(), turn.Status));
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return stored;
+        }, cancellationToken);
+    }
+
     /// <inheritdoc />
     /// <remarks>An unknown companion has no turns: the result is empty. <paramref name="count"/> must not be negative.</remarks>
     public Task<IReadOnlyList<StoredTurn>> GetRecentTurnsAsync(string companionId, int count, CancellationToken cancellationToken)

@@ -38,4 +38,25 @@ public sealed class MemoryCommandTests
         Assert.Equal(1, forget.ExitCode);
         Assert.StartsWith("kindred: There is no turn 999", forget.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_companion_exported_from_one_data_folder_wakes_with_its_name_and_history_in_another()
+    {
+        using var first = new DataDirectory();
+        using var second = new DataDirectory();
+        await KindredProcess.RunAsync("My name is Sam\nI love sailing\n/quit\n", "chat", "--model", SharedModels.Stories260K, "--data-dir", first.Path);
+        var exportFile = first.File("export.json");
+
+        var export = await KindredProcess.RunAsync("", "memory", "export", "-o", exportFile, "--data-dir", first.Path);
+        var import = await KindredProcess.RunAsync("", "memory", "import", exportFile, "--data-dir", second.Path);
+        var reexport = await KindredProcess.RunAsync("", "memory", "export", "--data-dir", second.Path);
+
+        Assert.Equal(0, export.ExitCode);
+        Assert.Equal(0, import.ExitCode);
+        Assert.Equal(File.ReadAllText(exportFile), reexport.Stdout);
+        var chat = await KindredProcess.RunAsync("/quit\n", "chat", "--model", SharedModels.Stories260K, "--data-dir", second.Path);
+        Assert.Contains("Welcome back, Sam.", chat.Stdout, StringComparison.Ordinal);
+        var history = await KindredProcess.RunAsync("", "history", "--data-dir", second.Path);
+        Assert.Contains("I love sailing", history.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Kindred.Core;
 using Kindred.Memory;
+using Kindred.Memory.Portable;
 using Kindred.Memory.Recall;
 using Kindred.Models.Embeddings;
 using Spectre.Console;
@@ -104,5 +105,69 @@ internal static class MemoryStore
         }
 
         return await SqliteCompanionStore.OpenAsync(path, TimeProvider.System, cancellationToken);
+    }
+}
+
+/// <summary><c>kindred memory export [-o FILE]</c>: everything the companion knows, as one portable JSON file.</summary>
+public sealed class MemoryExportCommand(IAnsiConsole console) : AsyncCommand<MemoryExportCommand.Settings>
+{
+    public sealed class Settings : CommonSettings
+    {
+        [CommandOption("-o|--output <FILE>")]
+        [Description("Where to write it (default: standard output). The format is in docs/export-format.md.")]
+        public string? Output { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (resolved, dataDirectory) = settings.Resolve();
+        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        if (settings.Output is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            await MemoryExport.ExportAsync(store, resolved.CompanionId, stdout, cancellationToken);
+            return 0;
+        }
+
+        // Written beside the target and moved into place, so an interrupted export never leaves half a file.
+        var partial = settings.Output + ".part";
+        await using (var file = File.Create(partial))
+        {
+            await MemoryExport.ExportAsync(store, resolved.CompanionId, file, cancellationToken);
+        }
+
+        File.Move(partial, settings.Output, overwrite: true);
+        console.MarkupLine($"[green]Exported[/] {resolved.CompanionId.EscapeMarkup()} to {settings.Output.EscapeMarkup()}");
+        return 0;
+    }
+}
+
+/// <summary><c>kindred memory import FILE [--as ID]</c>: bring an exported companion back.</summary>
+public sealed class MemoryImportCommand(IAnsiConsole console) : AsyncCommand<MemoryImportCommand.Settings>
+{
+    public sealed class Settings : CommonSettings
+    {
+        [CommandArgument(0, "<FILE>")]
+        [Description("A file written by 'kindred memory export'.")]
+        public string File { get; init; } = "";
+
+        [CommandOption("--as <ID>")]
+        [Description("Import under this companion id instead of the exported one.")]
+        public string? As { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (_, dataDirectory) = settings.Resolve();
+        if (!System.IO.File.Exists(settings.File))
+        {
+            throw new ArgumentException($"Export file not found: {settings.File}");
+        }
+
+        await using var store = await SqliteCompanionStore.OpenAsync(CompanionRuntime.DatabasePath(dataDirectory), TimeProvider.System, cancellationToken);
+        await using var input = System.IO.File.OpenRead(settings.File);
+        var (id, turns) = await MemoryExport.ImportAsync(store, input, settings.As, cancellationToken);
+        console.MarkupLine($"[green]Imported[/] {id.EscapeMarkup()} with {turns} turns.");
+        return 0;
     }
 }
