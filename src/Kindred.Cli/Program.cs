@@ -25,6 +25,7 @@ app.Configure(config =>
         memory.AddCommand<MemoryExportCommand>("export").WithDescription("Everything your companion knows, as one portable JSON file.");
         memory.AddCommand<MemoryImportCommand>("import").WithDescription("Bring back a companion from an export.");
     });
+    config.AddBranch("eval", evaluation => { evaluation.SetDescription("Measure how well memory recalls."); evaluation.AddCommand<EvalLocomoCommand>("locomo").WithDescription("Recall@k and search latency of memory on a LoCoMo file."); });
     config.AddBranch("model", model =>
     {
         model.SetDescription("Get and list language models.");
@@ -34,4 +35,4 @@ app.Configure(config =>
     });
 });
 
-return await CliErrors.RunAsync(() => app.RunAsync(args));
+return await CliErrors.RunAsync(() => app.RunAsync(Kindred.Cli.Eval.EvalArguments.Normalize(args)));
