@@ -53,9 +53,23 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         var services = runtime.Services(NullLogger.Instance, resolved.Companion);
         var awakening = await console.Status().StartAsync("Waking…", _ => Companion.WakeAsync(resolved.CompanionId, sessionId, services, cancellationToken));
 
+        // A history that was imported, or said before long-term memory existed, is indexed while the person talks.
+        using var stopBacklog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var backlog = Task.Run(() => runtime.Memory.IndexPendingAsync(resolved.CompanionId, stopBacklog.Token), CancellationToken.None);
+
         using var interrupter = new ReplyInterrupter(console);
         var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter);
         await loop.RunAsync(awakening, runtime.ModelDescription, cancellationToken);
+        await stopBacklog.CancelAsync();
+        try
+        {
+            await backlog;
+        }
+        catch (OperationCanceledException)
+        {
+            // What was not indexed yet is indexed next time.
+        }
+
         return 0;
     }
 

@@ -9,13 +9,17 @@ namespace Kindred.Memory.Recall;
 /// </summary>
 public sealed class HybridRecall(SqliteCompanionStore store, MemoryIndex memory, int recentTurns = 40, int memories = 8) : IRecall
 {
+    // A reply must not wait for a whole imported history to be embedded: a few turns per reply here (this
+    // session's), the backlog in the background (see MemoryIndex.IndexPendingAsync).
+    private const int IndexedPerReply = 32;
+
     public async Task<RecallResult> RecallAsync(RecallRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var recentAndCurrent = await store.GetRecentTurnsAsync(request.CompanionId, recentTurns + 1, cancellationToken).ConfigureAwait(false);
         var recent = recentAndCurrent.Where(t => t.Id != request.CurrentTurnId).TakeLast(recentTurns).ToList();
 
-        await memory.IndexPendingAsync(request.CompanionId, cancellationToken).ConfigureAwait(false);
+        await memory.IndexPendingAsync(request.CompanionId, cancellationToken, IndexedPerReply).ConfigureAwait(false);
 
         // What is already in the recent conversation need not be recalled again.
         var inView = recent.Select(t => t.Id).Append(request.CurrentTurnId).ToHashSet();

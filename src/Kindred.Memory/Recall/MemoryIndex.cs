@@ -66,19 +66,28 @@ public sealed class MemoryIndex : IDisposable
         }
     }
 
-    /// <summary>Indexes whatever the companion has said that is not indexed yet (e.g. the turns of this session).</summary>
-    public async Task IndexPendingAsync(string companionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Indexes what the companion has said that is not indexed yet (the turns of this session, or a whole imported
+    /// history), oldest first, at most <paramref name="maxTurns"/> of them.
+    /// </summary>
+    /// <returns>How many turns were indexed.</returns>
+    public async Task<int> IndexPendingAsync(string companionId, CancellationToken cancellationToken, int maxTurns = int.MaxValue)
     {
-        while (true)
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTurns);
+        var indexed = 0;
+        while (indexed < maxTurns)
         {
-            var pending = await _store.GetUnindexedTurnsAsync(companionId, EmbeddingBatch * 4, cancellationToken).ConfigureAwait(false);
+            var pending = await _store.GetUnindexedTurnsAsync(companionId, Math.Min(EmbeddingBatch * 4, maxTurns - indexed), cancellationToken).ConfigureAwait(false);
             if (pending.Count == 0)
             {
-                return;
+                break;
             }
 
             await IndexTurnsAsync(pending, cancellationToken).ConfigureAwait(false);
+            indexed += pending.Count;
         }
+
+        return indexed;
     }
 
     /// <summary>

@@ -112,4 +112,14 @@ public sealed class MemoryIndexTests : IAsyncLifetime
         Assert.Equal(old.At, memory.At);
         Assert.StartsWith("They said:", memory.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Pending_turns_can_be_indexed_a_bounded_number_at_a_time()
+    {
+        await Corpus.AppendDistractorsAsync(_store, "c1", 100);
+
+        Assert.Equal(10, await _memory.IndexPendingAsync("c1", CancellationToken.None, maxTurns: 10));
+        Assert.Equal(90, await _memory.IndexPendingAsync("c1", CancellationToken.None));
+        Assert.Equal(0, await _memory.IndexPendingAsync("c1", CancellationToken.None));
+    }
 }
