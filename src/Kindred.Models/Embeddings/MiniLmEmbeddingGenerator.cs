@@ -88,9 +88,17 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = inputs[start..Math.Min(inputs.Length, start + MaxBatchSize)];
-            foreach (var vector in _encoder.Encode(batch, cancellationToken))
+            try
             {
-                result.Add(new Embedding<float>(vector) { ModelId = ModelId });
+                foreach (var vector in _encoder.Encode(batch, cancellationToken))
+                {
+                    result.Add(new Embedding<float>(vector) { ModelId = ModelId });
+                }
+            }
+            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+            {
+                // ONNX Runtime reports a run stopped by the token as a failure; to callers it is a cancellation.
+                throw new OperationCanceledException(cancellationToken);
             }
         }
 
