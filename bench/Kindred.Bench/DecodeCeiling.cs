@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Kindred.Models.Local;
 using LLama;
-using LLama.Common;
 using LLama.Native;
 
 namespace Kindred.Bench;
@@ -18,18 +18,15 @@ internal static class DecodeCeiling
     public static List<(int Conversations, double TokensPerSecond)> Run(BenchOptions options)
     {
         var maxConversations = options.Concurrency.Max();
-        var parameters = new ModelParams(options.ModelPath)
-        {
-            ContextSize = (uint)(512 * maxConversations),
-            SeqMax = (uint)maxConversations,
-            KVUnified = false,
-            BatchSize = 512,
-            UBatchSize = 512,
-            Threads = options.Threads,
-            BatchThreads = options.Threads,
-            GpuLayerCount = 0,
-            FlashAttention = options.FlashAttention,
-        };
+        var parameters = LocalModel.Parameters(
+            new LocalModelOptions
+            {
+                ModelPath = options.ModelPath,
+                MaxConcurrentSequences = maxConversations,
+                Threads = options.Threads,
+                FlashAttention = options.FlashAttention,
+            },
+            contextLength: 512);
         using var weights = LLamaWeights.LoadFromFile(parameters);
         using var context = weights.CreateContext(parameters);
         var batch = new LLamaBatch();

@@ -3,7 +3,6 @@ using System.Text;
 using Kindred.Models.Local;
 using LLama;
 using LLama.Batched;
-using LLama.Common;
 using LLama.Native;
 using LLama.Sampling;
 
@@ -32,7 +31,7 @@ internal static class SchedulerBenchmark
     {
         var maxConversations = options.Concurrency.Max();
         var results = new List<Measurement>();
-        using var model = LocalModel.Load(new LocalModelOptions
+        var modelOptions = new LocalModelOptions
         {
             ModelPath = options.ModelPath,
             MaxConcurrentSequences = maxConversations,
@@ -40,21 +39,11 @@ internal static class SchedulerBenchmark
             Threads = options.Threads,
             MaxQueuedRequests = 0,
             FlashAttention = options.FlashAttention,
-        });
+        };
+        using var model = LocalModel.Load(modelOptions);
 
         // The same llama.cpp settings as LocalModel uses, so only the driving loop differs.
-        var parameters = new ModelParams(options.ModelPath)
-        {
-            ContextSize = (uint)(ContextPerConversation * maxConversations),
-            SeqMax = (uint)maxConversations,
-            KVUnified = false,
-            BatchSize = 512,
-            UBatchSize = 512,
-            Threads = options.Threads,
-            BatchThreads = options.Threads,
-            GpuLayerCount = 0,
-            FlashAttention = options.FlashAttention,
-        };
+        var parameters = LocalModel.Parameters(modelOptions, ContextPerConversation);
         using var weights = LLamaWeights.LoadFromFile(parameters);
         using var executor = new BatchedExecutor(weights, parameters);
 

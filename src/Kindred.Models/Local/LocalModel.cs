@@ -61,20 +61,7 @@ public sealed class LocalModel : ITokenCounter, IDisposable
             : Math.Min(info.ContextLength is > 0 ? (int)info.ContextLength.Value : DefaultMaxContextLength, DefaultMaxContextLength);
 
         NativeLlama.EnsureLoaded();
-        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        var parameters = new ModelParams(Path.GetFullPath(options.ModelPath))
-        {
-            ContextSize = (uint)(contextLength * options.MaxConcurrentSequences),
-            SeqMax = (uint)options.MaxConcurrentSequences,
-            // Each conversation gets its own slice of the KV cache, so a long one cannot starve the others.
-            KVUnified = false,
-            BatchSize = (uint)options.BatchSize,
-            UBatchSize = (uint)options.BatchSize,
-            Threads = threads,
-            BatchThreads = threads,
-            GpuLayerCount = 0,
-            FlashAttention = options.FlashAttention,
-        };
+        var parameters = Parameters(options, contextLength);
 
         LLamaWeights weights;
         try
@@ -96,6 +83,26 @@ public sealed class LocalModel : ITokenCounter, IDisposable
             weights.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The llama.cpp settings Kindred loads a model with; the benchmarks use the same for their baselines.</summary>
+    internal static ModelParams Parameters(LocalModelOptions options, int contextLength)
+    {
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        return new ModelParams(Path.GetFullPath(options.ModelPath))
+        {
+            ContextSize = (uint)(contextLength * options.MaxConcurrentSequences),
+            SeqMax = (uint)options.MaxConcurrentSequences,
+
+            // Each conversation gets its own slice of the KV cache, so a long one cannot starve the others.
+            KVUnified = false,
+            BatchSize = (uint)options.BatchSize,
+            UBatchSize = (uint)options.BatchSize,
+            Threads = threads,
+            BatchThreads = threads,
+            GpuLayerCount = 0,
+            FlashAttention = options.FlashAttention,
+        };
     }
 
     /// <summary>This model as a Microsoft.Extensions.AI chat client.</summary>
