@@ -20,6 +20,8 @@ app.Configure(config =>
     config.AddBranch("memory", memory =>
     {
         memory.SetDescription("See and control what your companion remembers.");
+        memory.AddCommand<MemoryListCommand>("list").WithDescription("The latest turns, with their numbers.");
+        memory.AddCommand<MemoryShowCommand>("show").WithDescription("One turn in full, with the turns around it.");
         memory.AddCommand<MemorySearchCommand>("search").WithDescription("What your companion would recall for a question, and why.");
         memory.AddCommand<MemoryForgetCommand>("forget").WithDescription("Forget one turn for good (text, search index and vectors).");
         memory.AddCommand<MemoryExportCommand>("export").WithDescription("Everything your companion knows, as one portable JSON file.");

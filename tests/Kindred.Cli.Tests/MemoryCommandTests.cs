@@ -17,6 +17,11 @@ public sealed class MemoryCommandTests
         Assert.Contains("My sister Amelia moved to Lisbon in June", search.Stdout, StringComparison.Ordinal);
 
         var turnId = Regex.Match(search.Stdout, @"(\d+)\s*│[^\n]*My sister Amelia").Groups[1].Value;
+        var list = await KindredProcess.RunAsync("", "memory", "list", "--data-dir", data.Path);
+        Assert.Matches($@"{turnId}\s*│[^\n]*My sister Amelia", list.Stdout);
+        var show = await KindredProcess.RunAsync("", "memory", "show", turnId, "--data-dir", data.Path);
+        Assert.Contains("Sam: My sister Amelia moved to Lisbon in June", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Turn {turnId}: person", show.Stdout, StringComparison.Ordinal);
         var forget = await KindredProcess.RunAsync("", "memory", "forget", turnId, "--yes", "--data-dir", data.Path);
         Assert.Equal(0, forget.ExitCode);
 

@@ -171,3 +171,76 @@ public sealed class MemoryImportCommand(IAnsiConsole console) : AsyncCommand<Mem
         return 0;
     }
 }
+
+/// <summary><c>kindred memory list</c>: what the companion remembers, newest last, with the numbers other commands take.</summary>
+public sealed class MemoryListCommand(IAnsiConsole console) : AsyncCommand<MemoryListCommand.Settings>
+{
+    public sealed class Settings : CommonSettings
+    {
+        [CommandOption("-n|--last <COUNT>")]
+        [Description("How many of the latest turns to list (default 50).")]
+        public int Last { get; init; } = 50;
+
+        public override ValidationResult Validate() =>
+            Last is < 1 or > 100_000 ? ValidationResult.Error("--last must be between 1 and 100000.") : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (resolved, dataDirectory) = settings.Resolve();
+        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        var turns = await store.GetRecentTurnsAsync(resolved.CompanionId, settings.Last, cancellationToken);
+        if (turns.Count == 0)
+        {
+            console.MarkupLine("[grey]Nothing remembered yet.[/]");
+            return 0;
+        }
+
+        var table = new Table().AddColumns("Turn", "When", "Who", "What was said");
+        foreach (var turn in turns)
+        {
+            table.AddRow(
+                turn.Id.ToString(CultureInfo.InvariantCulture),
+                turn.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                turn.Speaker == Speaker.Person ? "you" : "companion",
+                MemoryForgetCommand.Shorten(turn.Text, 200).EscapeMarkup());
+        }
+
+        console.Write(table);
+        return 0;
+    }
+}
+
+/// <summary><c>kindred memory show TURN</c>: one turn in full, with the turns around it.</summary>
+public sealed class MemoryShowCommand(IAnsiConsole console) : AsyncCommand<MemoryShowCommand.Settings>
+{
+    private const int Around = 2;
+
+    public sealed class Settings : CommonSettings
+    {
+        [CommandArgument(0, "<TURN>")]
+        [Description("The turn's number, as 'memory list' or 'memory search' shows it.")]
+        public long TurnId { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (resolved, dataDirectory) = settings.Resolve();
+        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        var companion = await store.FindCompanionAsync(resolved.CompanionId, cancellationToken)
+            ?? throw new KeyNotFoundException($"There is no companion '{resolved.CompanionId}' here.");
+        var before = await store.GetHistoryAsync(resolved.CompanionId, Math.Max(0, settings.TurnId - 1 - (Around * 4)), Around * 8 + 1, cancellationToken);
+        var index = before.ToList().FindIndex(t => t.Id == settings.TurnId);
+        if (index < 0)
+        {
+            throw new KeyNotFoundException($"There is no turn {settings.TurnId} in what '{resolved.CompanionId}' remembers.");
+        }
+
+        var shown = before.Skip(Math.Max(0, index - Around)).Take((Around * 2) + 1).ToList();
+        var relationship = await store.GetRelationshipAsync(resolved.CompanionId, cancellationToken);
+        HistoryView.Write(console, companion, relationship, shown);
+        var turn = before[index];
+        console.MarkupLine($"[grey]Turn {turn.Id}: {turn.Speaker.ToString().ToLowerInvariant()}, session {turn.SessionId.EscapeMarkup()}, {turn.Status.ToString().ToLowerInvariant()}.[/]");
+        return 0;
+    }
+}
