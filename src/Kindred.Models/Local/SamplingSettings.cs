@@ -26,6 +26,12 @@ public sealed record SamplingSettings
     /// <summary>Default 0.</summary>
     public float PresencePenalty { get; init; }
 
+    /// <summary>
+    /// Never ends on the model's end-of-text token, so generation runs to its token limit or a stop sequence
+    /// (default false). For benchmarks and tests that need generations of a known length.
+    /// </summary>
+    public bool PreventEndOfText { get; init; }
+
     /// <summary>A seed for repeatable output; null draws one.</summary>
     public uint? Seed { get; init; }
 

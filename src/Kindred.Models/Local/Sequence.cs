@@ -50,6 +50,7 @@ internal sealed class Sequence(LLamaToken[] prompt, GenerationSettings settings,
             RepeatPenalty = sampling.RepeatPenalty,
             FrequencyPenalty = sampling.FrequencyPenalty,
             PresencePenalty = sampling.PresencePenalty,
+            PreventEOS = sampling.PreventEndOfText,
             Seed = sampling.Seed ?? (uint)Random.Shared.Next(),
         };
         _decoder = new StreamingTokenDecoder(Encoding.UTF8, weights);

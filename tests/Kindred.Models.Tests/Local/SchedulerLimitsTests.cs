@@ -25,7 +25,11 @@ public sealed class SchedulerLimitsTests : IDisposable
     public async Task When_every_sequence_is_busy_and_the_queue_is_full_a_new_request_is_refused()
     {
         var client = _model.AsChatClient();
-        await using var first = client.GetStreamingResponseAsync(Story, new ChatOptions { MaxOutputTokens = 2000, Temperature = 1.5f }).GetAsyncEnumerator();
+
+        // The first holds the only sequence: it cannot end early, for it never says end-of-text.
+        var prompt = _model.TokenizePrompt("Once upon a time");
+        var endless = new GenerationSettings(new SamplingSettings { PreventEndOfText = true }, MaxTokens: 2000, StopSequences: []);
+        await using var first = _model.Scheduler.GenerateAsync(prompt, endless).GetAsyncEnumerator();
         Assert.True(await first.MoveNextAsync());
 
         await Assert.ThrowsAsync<SchedulerBusyException>(() => client.GetResponseAsync(Story, new ChatOptions { MaxOutputTokens = 4 }));
@@ -36,7 +40,7 @@ public sealed class SchedulerLimitsTests : IDisposable
     {
         var prompt = _model.TokenizePrompt("Once upon a time");
         var stats = new GenerationStats();
-        var settings = new GenerationSettings(new SamplingSettings { Temperature = 1.5f }, MaxTokens: 2000, StopSequences: []);
+        var settings = new GenerationSettings(new SamplingSettings { PreventEndOfText = true }, MaxTokens: 2000, StopSequences: []);
         await using (var abandoned = _model.Scheduler.GenerateAsync(prompt, settings, stats).GetAsyncEnumerator())
         {
             Assert.True(await abandoned.MoveNextAsync());
