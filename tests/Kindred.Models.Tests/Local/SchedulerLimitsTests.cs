@@ -5,25 +5,30 @@ using Microsoft.Extensions.AI;
 
 namespace Kindred.Models.Tests.Local;
 
-// One sequence and no queue, so that who holds the sequence is known exactly.
+// One sequence, so that who holds it is known exactly.
 public sealed class SchedulerLimitsTests : IDisposable
 {
     private static readonly ChatMessage[] Story = [new(ChatRole.User, "Once upon a time")];
 
-    private readonly LocalModel _model = LocalModel.Load(new LocalModelOptions
+    private LocalModel _model = null!;
+
+    // The busy test needs no queue at all; the abandoned-stream test needs room for the next request to wait
+    // the one step it takes the scheduler to release the abandoned sequence.
+    private void Load(int maxQueued) => _model = LocalModel.Load(new LocalModelOptions
     {
         ModelPath = SharedModels.Stories260K,
         MaxConcurrentSequences = 1,
-        MaxQueuedRequests = 0,
+        MaxQueuedRequests = maxQueued,
         ContextLength = 2048,
         Threads = 1,
     });
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _model?.Dispose();
 
     [Fact]
     public async Task When_every_sequence_is_busy_and_the_queue_is_full_a_new_request_is_refused()
     {
+        Load(maxQueued: 0);
         var client = _model.AsChatClient();
 
         // The first holds the only sequence: it cannot end early, for it never says end-of-text.
@@ -38,6 +43,7 @@ public sealed class SchedulerLimitsTests : IDisposable
     [Fact]
     public async Task A_stream_that_is_abandoned_stops_generating_and_frees_its_sequence()
     {
+        Load(maxQueued: 1);
         var prompt = _model.TokenizePrompt("Once upon a time");
         var stats = new GenerationStats();
         var settings = new GenerationSettings(new SamplingSettings { PreventEndOfText = true }, MaxTokens: 2000, StopSequences: []);
