@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Kindred.Core;
 using Kindred.Memory;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -39,24 +40,9 @@ public sealed class HistoryCommand(IAnsiConsole console) : AsyncCommand<HistoryC
         var relationship = await store.GetRelationshipAsync(companion.CompanionId, cancellationToken);
         var turns = settings.Last is { } last
             ? await store.GetRecentTurnsAsync(companion.CompanionId, last, cancellationToken)
-            : await ReadAllAsync(store, companion.CompanionId, cancellationToken);
+            : await store.GetWholeHistoryAsync(companion.CompanionId, cancellationToken);
         console.MarkupLine($"[bold]{companion.Name.EscapeMarkup()}[/] [grey]woke {companion.WokeAt.ToLocalTime():yyyy-MM-dd HH:mm} · {relationship.TurnCount} turns[/]");
         HistoryView.Write(console, companion, relationship, turns);
         return 0;
-    }
-
-    private static async Task<List<Kindred.Core.StoredTurn>> ReadAllAsync(SqliteCompanionStore store, string companionId, CancellationToken cancellationToken)
-    {
-        const int Page = 500;
-        var all = new List<Kindred.Core.StoredTurn>();
-        while (true)
-        {
-            var page = await store.GetHistoryAsync(companionId, all.Count == 0 ? 0 : all[^1].Id, Page, cancellationToken);
-            all.AddRange(page);
-            if (page.Count < Page)
-            {
-                return all;
-            }
-        }
     }
 }

@@ -17,8 +17,6 @@ public static class MemoryExport
     /// <summary>The format version this build writes and reads.</summary>
     public const int Version = 1;
 
-    private const int PageSize = 1_000;
-
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -36,18 +34,8 @@ public static class MemoryExport
         var identity = await store.FindCompanionAsync(companionId, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"There is no companion '{companionId}' to export.");
         var relationship = await store.GetRelationshipAsync(companionId, cancellationToken).ConfigureAwait(false);
-        var turns = new List<ExportedTurn>();
-        for (long after = 0; ;)
-        {
-            var page = await store.GetHistoryAsync(companionId, after, PageSize, cancellationToken).ConfigureAwait(false);
-            turns.AddRange(page.Select(t => new ExportedTurn(t.SessionId, t.Speaker, t.Text, t.At, t.Status)));
-            if (page.Count < PageSize)
-            {
-                break;
-            }
-
-            after = page[^1].Id;
-        }
+        var history = await store.GetWholeHistoryAsync(companionId, cancellationToken).ConfigureAwait(false);
+        var turns = history.Select(t => new ExportedTurn(t.SessionId, t.Speaker, t.Text, t.At, t.Status)).ToList();
 
         var file = new ExportFile(
             Format,
