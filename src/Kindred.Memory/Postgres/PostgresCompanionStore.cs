@@ -83,6 +83,9 @@ public sealed partial class PostgresCompanionStore : IMemoryStore
     /// <summary>Closes every pooled connection.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
+    /// <summary>The store's connections, for tests that inspect the sessions it opens.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     private NpgsqlCommand Command(string sql) => _dataSource.CreateCommand(sql);
 
     private static void RejectNul(string value, string paramName)

@@ -84,13 +84,14 @@ internal static class PostgresSchemaMigrations
                     await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                int current;
-                await using (var versionCommand = new NpgsqlCommand(
-                    "SELECT CASE WHEN to_regclass('schema_history') IS NULL THEN 0 ELSE (SELECT COALESCE(MAX(version), 0) FROM schema_history) END;",
-                    connection,
-                    transaction))
+                var current = 0;
+                await using (var exists = new NpgsqlCommand("SELECT to_regclass('schema_history') IS NOT NULL;", connection, transaction))
                 {
-                    current = Convert.ToInt32(await versionCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                    if ((bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                    {
+                        await using var version = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_history;", connection, transaction);
+                        current = (int)(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                    }
                 }
 
                 if (current > LatestVersion)
