@@ -28,7 +28,8 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _binDirectory = FindBinDirectory(DefaultSearchPath());
-        _dataDirectory = Path.Combine(Path.GetTempPath(), "kindred-pg-" + Guid.NewGuid().ToString("N"));
+        // Under root the postgres user must reach the folder, and $TMPDIR may be private to root.
+        _dataDirectory = Path.Combine(Environment.IsPrivilegedProcess ? "/tmp" : Path.GetTempPath(), "kindred-pg-" + Guid.NewGuid().ToString("N"));
 
         // --no-sync and fsync=off: a throwaway cluster need not survive a power cut, and the shared machine is slow. The
         // store's own durability setting (synchronous_commit) is per session and is tested on this server: its
