@@ -116,12 +116,14 @@ public sealed class PostgresServer : IAsyncLifetime
         MaxPoolSize = 20,
     }.ToString();
 
-    /// <summary>Where PostgreSQL's server programs are looked for: $KINDRED_PG_BIN, Debian's folders (newest first), $PATH.</summary>
+    /// <summary>Where PostgreSQL's server programs are looked for: $KINDRED_PG_BIN if set, else Debian's folders (newest first), then $PATH.</summary>
     internal static IEnumerable<string> DefaultSearchPath()
     {
+        // When set, it is the only place looked: a wrong setting should fail, not quietly use another PostgreSQL.
         if (Environment.GetEnvironmentVariable("KINDRED_PG_BIN") is { Length: > 0 } configured)
         {
             yield return configured;
+            yield break;
         }
 
         if (Directory.Exists("/usr/lib/postgresql"))
@@ -145,7 +147,7 @@ public sealed class PostgresServer : IAsyncLifetime
         searchPath.FirstOrDefault(folder => File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")))
         ?? throw new InvalidOperationException(
             "PostgreSQL is not installed: the PostgreSQL store tests need its server programs (initdb, pg_ctl), looked for in " +
-            "$KINDRED_PG_BIN, /usr/lib/postgresql/*/bin and $PATH. Install it with 'apt-get install postgresql-15' " +
+            "$KINDRED_PG_BIN if set, else /usr/lib/postgresql/*/bin and $PATH. Install it with 'apt-get install postgresql-15' " +
             "(.ci/run does this), or set KINDRED_PG_BIN to the folder that holds them.");
 
     private static int FreePort()
