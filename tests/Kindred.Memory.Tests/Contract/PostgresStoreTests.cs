@@ -1,6 +1,9 @@
 using System.Text;
 using Kindred.Core;
+using Kindred.Memory.Portable;
 using Kindred.Memory.Postgres;
+using Kindred.Memory.Recall;
+using Kindred.Memory.Tests.Recall;
 using Kindred.Memory.Vectors;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -126,6 +129,54 @@ public sealed class PostgresStoreTests(PostgresServer server)
         Assert.Contains("127.0.0.1:1/postgres", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(() => PostgresCompanionStore.OpenAsync("Host=x;Nonsense Key=1", _time, None));
+    }
+
+    [Fact]
+    public async Task HybridMemoryFindsByWordsAndMeaningFromVectorsKeptInPostgres()
+    {
+        await using var store = await PostgresCompanionStore.OpenAsync(await FreshDatabaseAsync(), _time, None);
+        await store.CreateCompanionAsync(Samples.Identity(), None);
+        var embedder = new WordEmbedder();
+        var dog = await store.AppendTurnAsync(Samples.Turn("We adopted a dog called Rex"), None);
+        await store.AppendTurnAsync(Samples.Turn("The weather was grey all week"), None);
+        using (var memory = new MemoryIndex(store, embedder))
+        {
+            Assert.Equal(2, await memory.IndexPendingAsync("c1", None));
+        }
+
+        // A fresh index loads the vectors back from the database.
+        using var reopened = new MemoryIndex(store, embedder);
+        var byMeaning = await reopened.SearchAsync("c1", "puppy", 1, DateTimeOffset.MaxValue, None);
+        var byWords = await reopened.SearchAsync("c1", "Rex", 1, DateTimeOffset.MaxValue, None);
+        Assert.True(await reopened.ForgetTurnAsync("c1", dog.Id, None));
+
+        Assert.Equal(("close in meaning to the question", dog.Id), (byMeaning.Single().Why, byMeaning[0].Turn.Id));
+        Assert.Equal(dog.Id, byWords.Single().Turn.Id);
+        Assert.Contains("words", byWords[0].Why, StringComparison.Ordinal);
+        Assert.Empty(await reopened.SearchAsync("c1", "puppy Rex", 10, DateTimeOffset.MaxValue, None));
+        using var afterForgetting = new MemoryIndex(store, embedder);
+        Assert.Empty(await afterForgetting.SearchAsync("c1", "puppy Rex", 10, DateTimeOffset.MaxValue, None));
+    }
+
+    [Fact]
+    public async Task ACompanionMovesFromSqliteToPostgresAndExportsBackByteForByte()
+    {
+        using var file = new TempDatabase();
+        await using var sqlite = await file.OpenAsync();
+        await sqlite.CreateCompanionAsync(Samples.Identity(wokeAt: Samples.WokeAt.AddTicks(7)), None);
+        await sqlite.SetPersonNameAsync("c1", "Sam", None);
+        await sqlite.AppendTurnAsync(Samples.Turn("Hello — I'm Sam. 🌱 \"quoted\" \n new line", at: Samples.WokeAt.AddTicks(1_234_567)), None);
+        await sqlite.AppendTurnAsync(Samples.Turn("A reply cut off", speaker: Speaker.Companion, status: TurnStatus.Interrupted, sessionId: "s2"), None);
+        using var exported = new MemoryStream();
+        await MemoryExport.ExportAsync(sqlite, "c1", exported, None);
+
+        await using var postgres = await PostgresCompanionStore.OpenAsync(await FreshDatabaseAsync(), _time, None);
+        var (id, count) = await MemoryExport.ImportAsync(postgres, new MemoryStream(exported.ToArray()), null, None);
+        using var again = new MemoryStream();
+        await MemoryExport.ExportAsync(postgres, id, again, None);
+
+        Assert.Equal(2, count);
+        Assert.Equal(Encoding.UTF8.GetString(exported.ToArray()), Encoding.UTF8.GetString(again.ToArray()));
     }
 
     [Fact]
