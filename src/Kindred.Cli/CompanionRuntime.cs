@@ -19,7 +19,7 @@ internal sealed class CompanionRuntime : IAsyncDisposable
     private readonly LocalModel? _localModel;
     private readonly MiniLmEmbeddingGenerator _embedder;
 
-    private CompanionRuntime(SqliteCompanionStore store, IChatClient chat, ITokenCounter tokens, LocalModel? localModel, string modelDescription)
+    private CompanionRuntime(IMemoryStore store, IChatClient chat, ITokenCounter tokens, LocalModel? localModel, string modelDescription)
     {
         Store = store;
         _embedder = new MiniLmEmbeddingGenerator();
@@ -30,7 +30,7 @@ internal sealed class CompanionRuntime : IAsyncDisposable
         ModelDescription = modelDescription;
     }
 
-    public SqliteCompanionStore Store { get; }
+    public IMemoryStore Store { get; }
 
     /// <summary>Long-term memory: hybrid search over every turn.</summary>
     public MemoryIndex Memory { get; }
@@ -52,7 +52,7 @@ internal sealed class CompanionRuntime : IAsyncDisposable
         Func<ModelCatalogEntry, string, CancellationToken, Task> pullDefault,
         CancellationToken cancellationToken)
     {
-        var store = await SqliteCompanionStore.OpenAsync(DatabasePath(dataDirectory), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        var store = await settings.Store.OpenAsync(DatabasePath(dataDirectory), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         try
         {
             if (settings.UsesRemote)

@@ -44,6 +44,9 @@ public sealed class BadInputTests
     [InlineData("""{ "Remote": { "Endpoint": "not a url" } }""", "Endpoint must be an http or https URL")]
     [InlineData("""{ "Companion": { """, "is not valid JSON")]
     [InlineData("""{ "CompanionId": "../../etc" }""", "CompanionId must be")]
+    [InlineData("""{ "Store": { "Provider": "mysql" } }""", "Invalid Store setting: Provider must be")]
+    [InlineData("""{ "Store": { "Provider": "postgres" } }""", "ConnectionString is required")]
+    [InlineData("""{ "Store": { "Provider": "postgres", "ConnectionString": "Host=127.0.0.1;Port=1;Database=kindred;Password=hunter2;Timeout=2" } }""", "Cannot open the PostgreSQL memory store at 127.0.0.1:1/kindred")]
     public async Task Wrong_config_values_name_the_setting_and_fail(string config, string expected)
     {
         using var data = new DataDirectory();

@@ -1,4 +1,5 @@
 using Kindred.Core;
+using Kindred.Memory;
 using Kindred.Models.Local;
 using Kindred.Models.Remote;
 
@@ -28,6 +29,9 @@ public sealed class KindredSettings
     /// </summary>
     public bool DownloadDefaultModel { get; set; } = true;
 
+    /// <summary>Where memory is kept: SQLite in the data folder (default) or PostgreSQL (Provider "postgres" and a ConnectionString).</summary>
+    public StoreOptions Store { get; set; } = new();
+
     /// <summary>True when a remote endpoint is configured.</summary>
     public bool UsesRemote => !string.IsNullOrWhiteSpace(Remote.Endpoint);
 
@@ -41,6 +45,7 @@ public sealed class KindredSettings
         }
 
         Section(nameof(Companion), Companion.Validate);
+        Section(nameof(Store), Store.Validate);
         if (UsesRemote)
         {
             Section(nameof(Remote), Remote.Validate);

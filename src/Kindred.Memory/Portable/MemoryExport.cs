@@ -27,7 +27,7 @@ public static class MemoryExport
 
     /// <summary>Writes the companion and all its turns to <paramref name="output"/>.</summary>
     /// <exception cref="KeyNotFoundException">There is no such companion.</exception>
-    public static async Task ExportAsync(SqliteCompanionStore store, string companionId, Stream output, CancellationToken cancellationToken)
+    public static async Task ExportAsync(IMemoryStore store, string companionId, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(output);
@@ -52,7 +52,7 @@ public static class MemoryExport
     /// <returns>The imported companion's id and how many turns it brought.</returns>
     /// <exception cref="ArgumentException">The file is not a Kindred export, is of an unknown version, or is malformed.</exception>
     /// <exception cref="InvalidOperationException">A companion with that id already exists.</exception>
-    public static async Task<(string CompanionId, int Turns)> ImportAsync(SqliteCompanionStore store, Stream input, string? asCompanionId, CancellationToken cancellationToken)
+    public static async Task<(string CompanionId, int Turns)> ImportAsync(IMemoryStore store, Stream input, string? asCompanionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(input);

@@ -7,7 +7,7 @@ namespace Kindred.Memory.Recall;
 /// just said (full text and meaning, fused). Turns not yet indexed are indexed first, so nothing said in an
 /// earlier session, or before a crash, is out of reach.
 /// </summary>
-public sealed class HybridRecall(SqliteCompanionStore store, MemoryIndex memory, int recentTurns = 40, int memories = 8) : IRecall
+public sealed class HybridRecall(IMemoryStore store, MemoryIndex memory, int recentTurns = 40, int memories = 8) : IRecall
 {
     // A reply must not wait for a whole imported history to be embedded: a few turns per reply here (this
     // session's), the backlog in the background (see MemoryIndex.IndexPendingAsync).

@@ -19,7 +19,7 @@ public sealed class MemoryIndex : IDisposable
     private const int FusionK = 60;
     private const int EmbeddingBatch = 64;
 
-    private readonly SqliteCompanionStore _store;
+    private readonly IMemoryStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
     private readonly int _dimensions;
     private readonly ConcurrentDictionary<string, Lazy<Task<ExactVectorIndex>>> _indexes = new(StringComparer.Ordinal);
@@ -31,7 +31,7 @@ public sealed class MemoryIndex : IDisposable
     public float MinimumSimilarity { get; init; } = 0.2f;
 
     /// <exception cref="ArgumentException">The embedder does not say how many dimensions its vectors have.</exception>
-    public MemoryIndex(SqliteCompanionStore store, IEmbeddingGenerator<string, Embedding<float>> embedder)
+    public MemoryIndex(IMemoryStore store, IEmbeddingGenerator<string, Embedding<float>> embedder)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(embedder);
