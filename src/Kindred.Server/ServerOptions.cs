@@ -29,6 +29,9 @@ public sealed class ServerOptions
     /// <summary>Requests one account may make per minute on the API (default 120, range 1–100000).</summary>
     public int RequestsPerMinute { get; set; } = 120;
 
+    /// <summary>Sign-ups and sign-ins one address may attempt per minute (default 30, range 1–100000): slows password guessing.</summary>
+    public int SignInsPerMinute { get; set; } = 30;
+
     /// <summary>Days a sign-in token stays valid unless revoked (default 30, range 1–365).</summary>
     public int TokenLifetimeDays { get; set; } = 30;
 
@@ -67,6 +70,7 @@ public sealed class ServerOptions
 
         Range(nameof(CompanionIdleMinutes), CompanionIdleMinutes, 1, 1440);
         Range(nameof(RequestsPerMinute), RequestsPerMinute, 1, 100_000);
+        Range(nameof(SignInsPerMinute), SignInsPerMinute, 1, 100_000);
         Range(nameof(TokenLifetimeDays), TokenLifetimeDays, 1, 365);
         Range(nameof(BusyRetryAfterSeconds), BusyRetryAfterSeconds, 1, 600);
         Range(nameof(MaxMessageLength), MaxMessageLength, 1, 100_000);
