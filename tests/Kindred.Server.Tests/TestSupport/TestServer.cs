@@ -55,7 +55,8 @@ public sealed class TestServer : IAsyncDisposable
         IChatClient? chat = null,
         string? dataDirectory = null,
         int sequences = 4,
-        int queued = 16)
+        int queued = 16,
+        int contextLength = 0)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("kindred-server-test-").FullName;
@@ -71,7 +72,7 @@ public sealed class TestServer : IAsyncDisposable
                 ModelPath = SharedModels.Stories260K,
                 MaxConcurrentSequences = sequences,
                 MaxQueuedRequests = queued,
-                ContextLength = 512 * sequences,
+                ContextLength = contextLength > 0 ? contextLength : 512 * sequences,
                 Threads = 1,
             });
             chat = model.AsChatClient();
