@@ -27,6 +27,7 @@ app.Configure(config =>
         memory.AddCommand<MemoryExportCommand>("export").WithDescription("Everything your companion knows, as one portable JSON file.");
         memory.AddCommand<MemoryImportCommand>("import").WithDescription("Bring back a companion from an export.");
     });
+    config.AddCommand<ServeCommand>("serve").WithDescription("Run the server: accounts, many companions, WebSocket and OpenAI-compatible APIs.");
     config.AddBranch("eval", evaluation => { evaluation.SetDescription("Measure how well memory recalls."); evaluation.AddCommand<EvalLocomoCommand>("locomo").WithDescription("Recall@k and search latency of memory on a LoCoMo file."); });
     config.AddBranch("model", model =>
     {

@@ -17,6 +17,9 @@ public sealed class KindredSettings
     /// <summary>An OpenAI-compatible endpoint; when its Endpoint is set it is used instead of the embedded model.</summary>
     public RemoteModelOptions Remote { get; set; } = new();
 
+    /// <summary>How <c>kindred serve</c> listens, clusters and limits callers.</summary>
+    public Kindred.Server.ServerOptions Server { get; set; } = new();
+
     /// <summary>How the companion replies.</summary>
     public CompanionOptions Companion { get; set; } = new();
 

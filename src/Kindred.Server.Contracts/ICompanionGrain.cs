@@ -1,0 +1,29 @@
+namespace Kindred.Server.Contracts;
+
+/// <summary>
+/// One companion, live on one silo at a time. Its turns are serialised: a second turn waits for the first to end.
+/// The grain keeps only hot state (who the companion is); everything it knows lives in the store.
+/// </summary>
+/// <remarks>The key is the companion id. Callers check that the companion belongs to the caller's account first.</remarks>
+public interface ICompanionGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Wakes the companion: the first time it chooses its name and greets (the greeting is stored as its first turn,
+    /// in <paramref name="sessionId"/>); later, it is simply there.
+    /// </summary>
+    Task<CompanionWoken> WakeAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Answers the person, streaming the reply. Cancelling stops generation at once; what was said is stored as an
+    /// interrupted reply.
+    /// </summary>
+    /// <exception cref="CompanionBusyException">The model is busy with other conversations and its queue is full.</exception>
+    IAsyncEnumerable<string> ReplyAsync(string personText, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Whether a reply is being generated now.</summary>
+    Task<bool> IsReplyingAsync();
+
+    /// <summary>Forgets the companion and everything it knows, for good, and deactivates.</summary>
+    /// <returns>False when there was nothing to forget.</returns>
+    Task<bool> ForgetAsync(CancellationToken cancellationToken);
+}

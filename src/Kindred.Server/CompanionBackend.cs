@@ -1,0 +1,24 @@
+using Kindred.Core;
+using Kindred.Memory;
+using Kindred.Memory.Recall;
+using Kindred.Models.Local;
+using Microsoft.Extensions.AI;
+
+namespace Kindred.Server;
+
+/// <summary>
+/// What every companion on this silo shares: the store, long-term memory, and one language model (with its
+/// batching scheduler, so each companion gets a fair share of it). The caller owns these and disposes them after
+/// the server stops.
+/// </summary>
+/// <param name="Scheduler">The embedded model's scheduler, whose queue depth is reported; null for a remote model.</param>
+/// <param name="ModelId">The model's name, as reported to API clients.</param>
+public sealed record CompanionBackend(
+    SqliteCompanionStore Store,
+    MemoryIndex Memory,
+    IChatClient Chat,
+    ITokenCounter Tokens,
+    string ModelId,
+    string DataDirectory,
+    CompanionOptions Companion,
+    BatchScheduler? Scheduler = null);
