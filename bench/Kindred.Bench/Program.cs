@@ -8,6 +8,15 @@ using Kindred.Bench.Vectors;
 //     Kindred's BatchScheduler against a bare BatchedExecutor loop, and llama.cpp's own decode ceiling.
 //   dotnet run -c Release --project bench/Kindred.Bench -- vectors
 //     Exact vector search p50/p99 at 10k, 100k and 1M memories (int8 against a float32 scan), and query embedding.
+//   dotnet run -c Release --project bench/Kindred.Bench -- voice [--model PATH] [--reps N]
+//     End of speech -> first reply audio: VAD, STT, model first token/sentence, TTS first sentence.
+if (args.Length > 0 && args[0] == "voice")
+{
+    var voiceOptions = BenchOptions.Parse(args);
+    Kindred.Bench.Voice.VoiceLatencyBenchmark.Run(Console.Out, voiceOptions.ModelPath, voiceOptions.Repetitions);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "vectors")
 {
     VectorSearchBenchmark.Run(Console.Out);

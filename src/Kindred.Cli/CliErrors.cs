@@ -27,6 +27,10 @@ internal static class CliErrors
         {
             return Fail(ex.Message, Failure);
         }
+        catch (Exception ex) when (ex is Kindred.Voice.Audio.AudioFormatException or Kindred.Voice.VoiceEngineException)
+        {
+            return Fail(ex.Message, Failure);
+        }
         catch (InvalidOperationException ex)
         {
             return Fail(ex.Message, Failure);

@@ -36,6 +36,8 @@ app.Configure(config =>
         model.AddCommand<ModelPullCommand>("pull").WithDescription("Download a model (resumes; verifies its checksum).");
         model.AddCommand<ModelProbeCommand>("probe").IsHidden();
     });
+    config.AddCommand<SayCommand>("say").WithDescription("Speak text into a WAV file (flite, festival or espeak).");
+    config.AddCommand<ListenCommand>("listen").WithDescription("Print the words heard in a WAV file (pocketsphinx or whisper).");
 });
 
 return await CliErrors.RunAsync(() => app.RunAsync(Kindred.Cli.Eval.EvalArguments.Normalize(args)));

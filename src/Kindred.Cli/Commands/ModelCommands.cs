@@ -38,15 +38,15 @@ public sealed class ModelPullCommand(IAnsiConsole console) : AsyncCommand<ModelP
     public sealed class Settings : CommonSettings
     {
         [CommandArgument(0, "[NAME]")]
-        [Description("A model from 'kindred model list' (default: the default chat model).")]
+        [Description("A model from 'kindred model list', or a speech model such as whisper-base.en (default: the default chat model).")]
         public string? Name { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (_, dataDirectory) = settings.Resolve();
-        var entry = settings.Name is null ? ModelCatalog.Default : ModelCatalog.Find(settings.Name)
-            ?? throw new ArgumentException($"There is no model called '{settings.Name}'. Known: {string.Join(", ", ModelCatalog.All.Select(e => e.Name))}.");
+        var entry = settings.Name is null ? ModelCatalog.Default : ModelCatalog.Find(settings.Name) ?? Kindred.Voice.VoiceModelCatalog.Find(settings.Name)
+            ?? throw new ArgumentException($"There is no model called '{settings.Name}'. Known: {string.Join(", ", ModelCatalog.All.Concat(Kindred.Voice.VoiceModelCatalog.All).Select(e => e.Name))}.");
 
         var path = await ModelPull.RunAsync(console, entry, CompanionRuntime.ModelsDirectory(dataDirectory), cancellationToken);
         console.MarkupLine($"[green]Verified[/] {path.EscapeMarkup()}");
