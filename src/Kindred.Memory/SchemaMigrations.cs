@@ -85,8 +85,9 @@ internal static class SchemaMigrations
         // with the episodes they came from and the span of time they held, session summaries, the companion's own
         // reflections, and how far extraction has read. A fact that stops being true is closed (valid_to,
         // superseded_by), never deleted, so history stays answerable. Everything cascades from the companion; a fact
-        // or person cascades to its episode links; a fact about a forgotten person goes with them. The trigger drops a
-        // learned fact once the last episode it came from is forgotten, so forgetting a turn forgets what it taught.
+        // or person cascades to its episode links; a fact about a forgotten person goes with them. Triggers drop a
+        // learned fact once the last episode it came from is forgotten, and a session's summary and reflections when
+        // one of its turns is, so forgetting a turn forgets what it taught.
         """
         CREATE TABLE people (
             id                 INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -145,6 +146,13 @@ internal static class SchemaMigrations
             source        INTEGER NOT NULL,
             PRIMARY KEY (companion_id, session_id)
         ) STRICT;
+
+        -- A summary (and the reflection on it) may quote a turn; when the turn is forgotten they go too, and the
+        -- session is summarised again from what is left.
+        CREATE TRIGGER summaries_forgotten_with_their_turns AFTER DELETE ON turns BEGIN
+            DELETE FROM summaries WHERE companion_id = old.companion_id AND session_id = old.session_id;
+            DELETE FROM reflections WHERE companion_id = old.companion_id AND session_id = old.session_id;
+        END;
 
         CREATE TABLE reflections (
             id           INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -59,7 +59,13 @@ public sealed partial class BuiltInExtractor : IKnowledgeExtractor
             return Task.FromResult<SummaryDraft?>(null);
         }
 
-        var chosen = sentences.OrderByDescending(s => s.Score).ThenBy(s => s.Order).Take(SummarySentences).OrderBy(s => s.Order);
+        if (sentences.All(s => s.Score == 0))
+        {
+            // Still a summary, so the session is not looked at again and again.
+            return Task.FromResult<SummaryDraft?>(new SummaryDraft("They only exchanged a few words.", null, KnowledgeSource.BuiltIn));
+        }
+
+        var chosen = sentences.Where(s => s.Score > 0).OrderByDescending(s => s.Score).ThenBy(s => s.Order).Take(SummarySentences).OrderBy(s => s.Order);
         var text = "They said: " + string.Join(" ", chosen.Select(s => $"\"{s.Text}\""));
         if (text.Length > SummaryMaxCharacters)
         {
