@@ -10,6 +10,9 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
 
     private string CompanionName => companion.Identity.Name;
 
+    /// <summary>Learns from each turn in the background; kept off the model while a reply is written.</summary>
+    public Memory.Knowledge.KnowledgeWorker? Knowledge { get; init; }
+
     public async Task RunAsync(Awakening awakening, string modelDescription, CancellationToken cancellationToken)
     {
         console.MarkupLine($"[grey]Kindred · {modelDescription.EscapeMarkup()} · /help for commands · Ctrl+C stops a reply[/]");
@@ -56,6 +59,7 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
     {
         console.Markup($"[bold magenta]{CompanionName.EscapeMarkup()} ›[/] ");
         var replyToken = interrupter.BeginReply(cancellationToken);
+        var hold = Knowledge?.HoldForReply();
         try
         {
             await foreach (var chunk in companion.ReplyAsync(line, sessionId, replyToken))
@@ -72,6 +76,8 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
         finally
         {
             interrupter.EndReply();
+            hold?.Dispose();
+            Knowledge?.Notify(companion.Identity.CompanionId, sessionId);
         }
     }
 

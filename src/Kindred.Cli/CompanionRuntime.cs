@@ -3,6 +3,7 @@ using System.Reflection;
 using Kindred.Cli.Configuration;
 using Kindred.Core;
 using Kindred.Memory;
+using Kindred.Memory.Knowledge;
 using Kindred.Memory.Recall;
 using Kindred.Models.Embeddings;
 using Kindred.Models.Catalog;
@@ -83,7 +84,15 @@ internal sealed class CompanionRuntime : IAsyncDisposable
     }
 
     public CompanionServices Services(ILogger logger, CompanionOptions options) =>
-        new(Store, Chat, Tokens, new HybridRecall(Store, Memory), TimeProvider.System, options, logger);
+        new(Store, Chat, Tokens, new HybridRecall(Store, Memory, knowledge: Store as IKnowledgeStore), TimeProvider.System, options, logger);
+
+    /// <summary>
+    /// Background learning of facts, people and summaries: from a remote chat model (the built-in rules when it
+    /// cannot answer). Beside an embedded model the built-in rules do it for now: that model serves one conversation
+    /// at a time on a small CPU, and extraction runs there have not been measured yet.
+    /// </summary>
+    public KnowledgeWorker StartKnowledgeWorker(ILogger logger) =>
+        new(Store, Store as IKnowledgeStore ?? throw new NotSupportedException("This store does not keep facts yet."), _localModel is null ? new ModelExtractor(Chat, new BuiltInExtractor(), TimeProvider.System, logger, Tokens) : new BuiltInExtractor(), TimeProvider.System, logger);
 
     public async ValueTask DisposeAsync()
     {

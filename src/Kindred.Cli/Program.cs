@@ -23,7 +23,9 @@ app.Configure(config =>
         memory.AddCommand<MemoryListCommand>("list").WithDescription("The latest turns, with their numbers.");
         memory.AddCommand<MemoryShowCommand>("show").WithDescription("One turn in full, with the turns around it.");
         memory.AddCommand<MemorySearchCommand>("search").WithDescription("What your companion would recall for a question, and why.");
-        memory.AddCommand<MemoryForgetCommand>("forget").WithDescription("Forget one turn for good (text, search index and vectors).");
+        memory.AddCommand<MemoryForgetCommand>("forget").WithDescription("Forget a turn, a fact (--fact) or a whole person (--person) for good.");
+        memory.AddCommand<MemoryFactsCommand>("facts").WithDescription("Facts about you and the people in your life, session summaries and reflections.");
+        memory.AddCommand<MemoryEditCommand>("edit").WithDescription("Correct a fact: your correction replaces it.");
         memory.AddCommand<MemoryExportCommand>("export").WithDescription("Everything your companion knows, as one portable JSON file.");
         memory.AddCommand<MemoryImportCommand>("import").WithDescription("Bring back a companion from an export.");
     });

@@ -84,7 +84,7 @@ public sealed class Companion
         var relationship = await LearnPersonNameAsync(text, recall.RecentTurns, cancellationToken).ConfigureAwait(false);
 
         // Respond.
-        var prompt = _composer.Compose(new PromptInputs(Identity, relationship, recall.Memories, recall.RecentTurns, text, heard));
+        var prompt = _composer.Compose(new PromptInputs(Identity, relationship, recall.Memories, recall.RecentTurns, text, heard) { Facts = recall.Facts, People = recall.People });
         CompanionLog.PromptComposed(_services.Logger, id, prompt.PromptTokens, prompt.DroppedTurns, prompt.DroppedMemories);
         var options = new ChatOptions
         {

@@ -11,7 +11,14 @@ public sealed record PromptInputs(
     IReadOnlyList<RecalledMemory> Memories,
     IReadOnlyList<StoredTurn> RecentTurns,
     string PersonTurn,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>Recalled facts (best first); kept before episode memories when space is short.</summary>
+    public IReadOnlyList<RecalledFact> Facts { get; init; } = [];
+
+    /// <summary>Recalled people (best first).</summary>
+    public IReadOnlyList<RecalledPerson> People { get; init; } = [];
+}
 
 /// <summary>The prompt as composed, with what had to be left out to fit.</summary>
 /// <param name="PromptTokens">Tokens the prompt takes, as counted by the model's tokenizer plus per-message overhead.</param>
@@ -37,9 +44,14 @@ public sealed class PromptComposer
     private const double LatestExchangeValue = 2_000;
     private const double MemoryBaseValue = 500;
     private const double OlderTurnBaseValue = 400;
+    private const double CurrentFactBaseValue = 700;
+    private const double PastFactBaseValue = 450;
+    private const double PersonBaseValue = 600;
 
     private const string RelationshipSeparator = "\n\n";
     private const string MemoriesHeading = "\n\nThings you remember:";
+    private const string FactsHeading = "\n\nWhat you know about them (newer facts replace older ones):";
+    private const string PeopleHeading = "\n\nPeople in their life:";
     private const char MemorySeparator = '\n';
 
     private readonly ITokenCounter _tokens;
@@ -72,9 +84,9 @@ public sealed class PromptComposer
         var candidates = Candidates(inputs).OrderByDescending(c => c.Value).ToList();
         var remaining = PromptBudget - required;
         var kept = new List<Piece>();
-        var memoriesHeadingCost = Cost(MemoriesHeading);
+        var headingCosts = new Dictionary<string, int> { [MemoriesHeading] = Cost(MemoriesHeading), [FactsHeading] = Cost(FactsHeading), [PeopleHeading] = Cost(PeopleHeading) };
+        var headingsUsed = new HashSet<string>();
         var turnsCutOff = false;
-        var keptAMemory = false;
         foreach (var candidate in candidates)
         {
             // Turns come newest first; once one does not fit, keeping an older one would leave a hole in the conversation.
@@ -83,12 +95,15 @@ public sealed class PromptComposer
                 continue;
             }
 
-            var tokens = candidate.Tokens + (candidate.Memory is not null && !keptAMemory ? memoriesHeadingCost : 0);
+            var tokens = candidate.Tokens + (candidate.Heading is { } heading && !headingsUsed.Contains(heading) ? headingCosts[heading] : 0);
             if (tokens <= remaining)
             {
                 kept.Add(candidate);
                 remaining -= tokens;
-                keptAMemory |= candidate.Memory is not null;
+                if (candidate.Heading is not null)
+                {
+                    headingsUsed.Add(candidate.Heading);
+                }
             }
             else if (candidate.Turn is not null)
             {
@@ -114,7 +129,20 @@ public sealed class PromptComposer
         foreach (var memory in inputs.Memories)
         {
             var line = MemoryLine(memory);
-            yield return new Piece(line, Cost(MemorySeparator + line), MemoryBaseValue + Math.Clamp(memory.Score, 0, 1) * 100) { Memory = memory };
+            yield return new Piece(line, Cost(MemorySeparator + line), MemoryBaseValue + Math.Clamp(memory.Score, 0, 1) * 100) { Memory = memory, Heading = MemoriesHeading };
+        }
+
+        foreach (var fact in inputs.Facts)
+        {
+            var line = FactLine(fact);
+            var value = (fact.ValidTo is null ? CurrentFactBaseValue : PastFactBaseValue) + Math.Clamp(fact.Score, 0, 1) * 100;
+            yield return new Piece(line, Cost(MemorySeparator + line), value) { Heading = FactsHeading };
+        }
+
+        foreach (var person in inputs.People)
+        {
+            var line = PersonLine(person);
+            yield return new Piece(line, Cost(MemorySeparator + line), PersonBaseValue + Math.Clamp(person.Score, 0, 1) * 100) { Heading = PeopleHeading };
         }
 
         var turns = inputs.RecentTurns;
@@ -130,19 +158,22 @@ public sealed class PromptComposer
     private static List<ChatMessage> Assemble(string persona, List<Piece> kept, string personTurn)
     {
         var system = new StringBuilder(persona);
-        var relationship = kept.FirstOrDefault(p => p.Turn is null && p.Memory is null);
+        var relationship = kept.FirstOrDefault(p => p.Turn is null && p.Heading is null);
         if (relationship is not null)
         {
             system.Append(RelationshipSeparator).Append(relationship.Text);
         }
 
-        var memories = kept.Where(p => p.Memory is not null).OrderByDescending(p => p.Value).ToList();
-        if (memories.Count > 0)
+        foreach (var heading in new[] { FactsHeading, PeopleHeading, MemoriesHeading })
         {
-            system.Append(MemoriesHeading);
-            foreach (var memory in memories)
+            var lines = kept.Where(p => p.Heading == heading).OrderByDescending(p => p.Value).ToList();
+            if (lines.Count > 0)
             {
-                system.Append(MemorySeparator).Append(memory.Text);
+                system.Append(heading);
+                foreach (var line in lines)
+                {
+                    system.Append(MemorySeparator).Append(line.Text);
+                }
             }
         }
 
@@ -207,6 +238,19 @@ public sealed class PromptComposer
     private static string MemoryLine(RecalledMemory memory) =>
         memory.At is { } at ? $"- ({at.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}) {memory.Text}" : $"- {memory.Text}";
 
+    private static string FactLine(RecalledFact fact) =>
+        fact.ValidTo is { } until
+            ? $"- (no longer true; from {Day(fact.ValidFrom)} until {Day(until)}) {fact.Text}"
+            : $"- (since {Day(fact.ValidFrom)}) {fact.Text}";
+
+    private static string PersonLine(RecalledPerson person)
+    {
+        var aliases = person.Aliases.Count > 0 ? $" (also {string.Join(", ", person.Aliases)})" : "";
+        return person.Relation is null ? $"- {person.Name}{aliases}" : $"- {person.Name}{aliases}: their {person.Relation}";
+    }
+
+    private static string Day(DateTimeOffset at) => at.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+
     private static string TurnText(StoredTurn turn) =>
         turn.Status == TurnStatus.Interrupted ? turn.Text + " [you were interrupted here]" : turn.Text;
 
@@ -224,5 +268,8 @@ public sealed class PromptComposer
         public StoredTurn? Turn { get; init; }
 
         public RecalledMemory? Memory { get; init; }
+
+        /// <summary>The system-message section the piece is listed under; null for the relationship and for turns.</summary>
+        public string? Heading { get; init; }
     }
 }

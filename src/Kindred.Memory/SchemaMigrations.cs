@@ -80,6 +80,93 @@ internal static class SchemaMigrations
             vector  BLOB NOT NULL
         ) STRICT;
         """,
+
+        // 4: what the companion knows beyond the words themselves (Knowledge/): people in the person's life, facts
+        // with the episodes they came from and the span of time they held, session summaries, the companion's own
+        // reflections, and how far extraction has read. A fact that stops being true is closed (valid_to,
+        // superseded_by), never deleted, so history stays answerable. Everything cascades from the companion; a fact
+        // or person cascades to its episode links; a fact about a forgotten person goes with them. Triggers drop a
+        // learned fact once the last episode it came from is forgotten, and a session's summary and reflections when
+        // one of its turns is, so forgetting a turn forgets what it taught.
+        """
+        CREATE TABLE people (
+            id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+            companion_id       TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            name               TEXT NOT NULL,
+            aliases            TEXT NOT NULL, -- JSON array of strings
+            relation           TEXT NULL,
+            first_mentioned_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE INDEX people_by_companion ON people (companion_id, id);
+
+        CREATE TABLE person_episodes (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            turn_id   INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+            PRIMARY KEY (person_id, turn_id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE facts (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            companion_id  TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            subject       TEXT NOT NULL, -- 'person' for the person themself, else the name of someone in their life
+            attribute     TEXT NOT NULL,
+            value         TEXT NOT NULL,
+            text          TEXT NOT NULL,
+            person_id     INTEGER NULL REFERENCES people(id) ON DELETE CASCADE,
+            source        INTEGER NOT NULL,
+            valid_from    TEXT NOT NULL,
+            valid_to      TEXT NULL,
+            superseded_by INTEGER NULL REFERENCES facts(id) ON DELETE SET NULL
+        ) STRICT;
+
+        CREATE INDEX facts_by_key ON facts (companion_id, subject COLLATE NOCASE, attribute COLLATE NOCASE, valid_to);
+
+        CREATE TABLE fact_episodes (
+            fact_id INTEGER NOT NULL REFERENCES facts(id) ON DELETE CASCADE,
+            turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+            PRIMARY KEY (fact_id, turn_id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE INDEX fact_episodes_by_turn ON fact_episodes (turn_id);
+        CREATE INDEX person_episodes_by_turn ON person_episodes (turn_id);
+
+        CREATE TRIGGER facts_forgotten_with_their_episodes AFTER DELETE ON fact_episodes
+        WHEN NOT EXISTS (SELECT 1 FROM fact_episodes WHERE fact_id = old.fact_id) BEGIN
+            DELETE FROM facts WHERE id = old.fact_id AND source <> 2;
+        END;
+
+        CREATE TABLE summaries (
+            companion_id  TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            session_id    TEXT NOT NULL,
+            text          TEXT NOT NULL,
+            first_turn_id INTEGER NOT NULL,
+            last_turn_id  INTEGER NOT NULL,
+            at            TEXT NOT NULL,
+            source        INTEGER NOT NULL,
+            PRIMARY KEY (companion_id, session_id)
+        ) STRICT;
+
+        -- A summary (and the reflection on it) may quote a turn; when the turn is forgotten they go too, and the
+        -- session is summarised again from what is left.
+        CREATE TRIGGER summaries_forgotten_with_their_turns AFTER DELETE ON turns BEGIN
+            DELETE FROM summaries WHERE companion_id = old.companion_id AND session_id = old.session_id;
+            DELETE FROM reflections WHERE companion_id = old.companion_id AND session_id = old.session_id;
+        END;
+
+        CREATE TABLE reflections (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            companion_id TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            session_id   TEXT NULL,
+            text         TEXT NOT NULL,
+            at           TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE knowledge_progress (
+            companion_id    TEXT PRIMARY KEY NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            through_turn_id INTEGER NOT NULL
+        ) STRICT;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -14,7 +14,7 @@ namespace Kindred.Server;
 /// <param name="Scheduler">The embedded model's scheduler, whose queue depth is reported; null for a remote model.</param>
 /// <param name="ModelId">The model's name, as reported to API clients.</param>
 public sealed record CompanionBackend(
-    SqliteCompanionStore Store,
+    IMemoryStore Store,
     MemoryIndex Memory,
     IChatClient Chat,
     ITokenCounter Tokens,

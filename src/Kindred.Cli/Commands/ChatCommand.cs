@@ -57,10 +57,16 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         using var stopBacklog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var backlog = Task.Run(() => runtime.Memory.IndexPendingAsync(resolved.CompanionId, stopBacklog.Token), CancellationToken.None);
 
+        // Facts, people and summaries are learned after each turn in the background, and what an earlier session
+        // left unread (a crash, an import) is picked up now.
+        await using var knowledge = runtime.StartKnowledgeWorker(NullLogger.Instance);
+        knowledge.Notify(resolved.CompanionId, sessionId);
+
         using var interrupter = new ReplyInterrupter(console);
-        var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter);
+        var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter) { Knowledge = knowledge };
         await loop.RunAsync(awakening, runtime.ModelDescription, cancellationToken);
         await stopBacklog.CancelAsync();
+        await RememberSessionAsync(knowledge, resolved.CompanionId, cancellationToken);
         try
         {
             await backlog;
@@ -71,6 +77,19 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         }
 
         return 0;
+    }
+
+    // The session is over: learn from the rest of it and summarise it. Interrupting only postpones this to next time.
+    private async Task RememberSessionAsync(Memory.Knowledge.KnowledgeWorker knowledge, string companionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await console.Status().StartAsync("Remembering…", _ => knowledge.DrainAsync(companionId, openSessionId: null, cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // Picked up from the stored turns next time.
+        }
     }
 
     private async Task PullDefaultAsync(ModelCatalogEntry entry, string modelsDirectory, CancellationToken cancellationToken)

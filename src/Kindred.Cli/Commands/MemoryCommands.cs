@@ -57,25 +57,48 @@ public sealed class MemorySearchCommand(IAnsiConsole console) : AsyncCommand<Mem
     }
 }
 
-/// <summary><c>kindred memory forget TURN</c>: forget one turn for good.</summary>
+/// <summary><c>kindred memory forget TURN | --fact ID | --person NAME</c>: forget a turn, a fact or a whole person for good.</summary>
 public sealed class MemoryForgetCommand(IAnsiConsole console) : AsyncCommand<MemoryForgetCommand.Settings>
 {
     public sealed class Settings : CommonSettings
     {
-        [CommandArgument(0, "<TURN>")]
+        [CommandArgument(0, "[TURN]")]
         [Description("The turn's number, as 'memory search' or 'history' shows it.")]
-        public long TurnId { get; init; }
+        public long? TurnId { get; init; }
+
+        [CommandOption("--fact <ID>")]
+        [Description("Forget this fact instead (its number in 'memory facts').")]
+        public long? FactId { get; init; }
+
+        [CommandOption("--person <NAME_OR_ID>")]
+        [Description("Forget this person instead: their record, every fact about them and every turn that mentions them.")]
+        public string? Person { get; init; }
 
         [CommandOption("-y|--yes")]
         [Description("Do not ask for confirmation.")]
         public bool Yes { get; init; }
+
+        public override ValidationResult Validate() =>
+            (TurnId is null ? 0 : 1) + (FactId is null ? 0 : 1) + (string.IsNullOrWhiteSpace(Person) ? 0 : 1) == 1
+                ? ValidationResult.Success()
+                : ValidationResult.Error("Say what to forget: a TURN number, or --fact ID, or --person NAME (one of them).");
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
         await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
-        var turn = (await store.GetTurnsAsync(resolved.CompanionId, [settings.TurnId], cancellationToken)).SingleOrDefault()
+        if (settings.FactId is { } factId)
+        {
+            return await KnowledgeForgetting.ForgetFactAsync(console, store, resolved.CompanionId, factId, settings.Yes, cancellationToken);
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.Person))
+        {
+            return await KnowledgeForgetting.ForgetPersonAsync(console, store, resolved.CompanionId, settings.Person, settings.Yes, cancellationToken);
+        }
+
+        var turn = (await store.GetTurnsAsync(resolved.CompanionId, [settings.TurnId!.Value], cancellationToken)).SingleOrDefault()
             ?? throw new KeyNotFoundException($"There is no turn {settings.TurnId} in what '{resolved.CompanionId}' remembers.");
 
         if (!settings.Yes && !console.Confirm($"Forget turn {turn.Id} (\"{Shorten(turn.Text, 60).EscapeMarkup()}\") for good?", defaultValue: false))

@@ -1,13 +1,14 @@
 using Kindred.Core;
+using Kindred.Memory.Knowledge;
 
 namespace Kindred.Memory.Recall;
 
 /// <summary>
 /// Recall with long-term memory: the recent conversation, plus the older turns that best match what the person
-/// just said (full text and meaning, fused). Turns not yet indexed are indexed first, so nothing said in an
-/// earlier session, or before a crash, is out of reach.
+/// just said (full text and meaning, fused), and, given a knowledge store, the facts and people that bear on it.
+/// Turns not yet indexed are indexed first, so nothing said in an earlier session, or before a crash, is out of reach.
 /// </summary>
-public sealed class HybridRecall(IMemoryStore store, MemoryIndex memory, int recentTurns = 40, int memories = 8) : IRecall
+public sealed class HybridRecall(IMemoryStore store, MemoryIndex memory, int recentTurns = 40, int memories = 8, IKnowledgeStore? knowledge = null) : IRecall
 {
     // A reply must not wait for a whole imported history to be embedded: a few turns per reply here (this
     // session's), the backlog in the background (see MemoryIndex.IndexPendingAsync).
@@ -26,9 +27,14 @@ public sealed class HybridRecall(IMemoryStore store, MemoryIndex memory, int rec
         var hits = await memory.SearchAsync(request.CompanionId, request.PersonTurn, memories + inView.Count, request.Now, cancellationToken).ConfigureAwait(false);
         var recalled = hits.Where(h => !inView.Contains(h.Turn.Id)).Take(memories).ToList();
         var best = recalled.Count > 0 ? recalled[0].Score : 1;
+        var (facts, people) = knowledge is null ? ([], []) : await new KnowledgeRecall(knowledge).RecallAsync(request.CompanionId, request.PersonTurn, cancellationToken).ConfigureAwait(false);
         return new RecallResult(
             recent,
-            [.. recalled.Select(h => new RecalledMemory(Describe(h.Turn), h.Score / best, h.Why, h.Turn.At))]);
+            [.. recalled.Select(h => new RecalledMemory(Describe(h.Turn), h.Score / best, h.Why, h.Turn.At))])
+        {
+            Facts = facts,
+            People = people,
+        };
     }
 
     private static string Describe(StoredTurn turn) =>
