@@ -8,13 +8,14 @@ using Kindred.Bench.Vectors;
 //     Kindred's BatchScheduler against a bare BatchedExecutor loop, and llama.cpp's own decode ceiling.
 //   dotnet run -c Release --project bench/Kindred.Bench -- vectors
 //     Exact vector search p50/p99 at 10k, 100k and 1M memories (int8 against a float32 scan), and query embedding.
-//   dotnet run -c Release --project bench/Kindred.Bench -- memory [SIZE,...]
+//   dotnet run -c Release --project bench/Kindred.Bench -- memory [SIZE,...] [INGESTED TURNS]
 //     Whole-store recall p50/p99 at 10k, 100k and 1M memories (query embedding apart), bytes on disk and in memory,
 //     ingestion with embedding.
 if (args.Length > 0 && args[0] == "memory")
 {
     int[]? sizes = args.Length > 1 ? [.. args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] : null;
-    Kindred.Bench.Memory.MemorySearchBenchmark.Run(Console.Out, sizes);
+    var ingested = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;
+    Kindred.Bench.Memory.MemorySearchBenchmark.Run(Console.Out, sizes, ingested);
     return 0;
 }
 

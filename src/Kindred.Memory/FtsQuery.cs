@@ -35,7 +35,10 @@ internal static partial class FtsQuery
     /// Stop words are left out unless the text has nothing else.
     /// </summary>
     /// <returns>The query, or null when the text has no words to search for.</returns>
-    public static string? FromPersonText(string text)
+    public static string? FromPersonText(string text) => Build(TermsOf(text));
+
+    /// <summary>The distinct words of <paramref name="text"/> worth searching for, in order, at most <see cref="MaxTerms"/>.</summary>
+    public static IReadOnlyList<string> TermsOf(string text)
     {
         var terms = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -58,6 +61,15 @@ internal static partial class FtsQuery
             }
         }
 
+        return terms;
+    }
+
+    /// <summary>One quoted term, as FTS5 reads a single word.</summary>
+    public static string Term(string word) => $"\"{word}\"";
+
+    /// <summary>The terms ORed, or null when there are none.</summary>
+    public static string? Build(IReadOnlyList<string> terms)
+    {
         if (terms.Count == 0)
         {
             return null;
@@ -72,7 +84,7 @@ internal static partial class FtsQuery
             }
 
             // Words hold no '"' by construction; quoting makes "AND", "NEAR" or "NOT" plain words.
-            query.Append('"').Append(term).Append('"');
+            query.Append(Term(term));
         }
 
         return query.ToString();
