@@ -10,10 +10,21 @@ using Kindred.Bench.Vectors;
 //     Exact vector search p50/p99 at 10k, 100k and 1M memories (int8 against a float32 scan), and query embedding.
 //   dotnet run -c Release --project bench/Kindred.Bench -- voice [--model PATH] [--reps N]
 //     End of speech -> first reply audio: VAD, STT, model first token/sentence, TTS first sentence.
+//   dotnet run -c Release --project bench/Kindred.Bench -- memory [SIZE,...] [INGESTED TURNS]
+//     Whole-store recall p50/p99 at 10k, 100k and 1M memories (query embedding apart), bytes on disk and in memory,
+//     ingestion with embedding.
 if (args.Length > 0 && args[0] == "voice")
 {
     var voiceOptions = BenchOptions.Parse(args);
     Kindred.Bench.Voice.VoiceLatencyBenchmark.Run(Console.Out, voiceOptions.ModelPath, voiceOptions.Repetitions);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "memory")
+{
+    int[]? sizes = args.Length > 1 ? [.. args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] : null;
+    var ingested = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000;
+    Kindred.Bench.Memory.MemorySearchBenchmark.Run(Console.Out, sizes, ingested);
     return 0;
 }
 

@@ -44,4 +44,15 @@ public interface IMemoryStore : ICompanionStore, IAsyncDisposable
     /// <summary>Deletes a companion and everything it remembers; its id can wake again afterwards, as a stranger.</summary>
     /// <returns>False, changing nothing, when there is no such companion.</returns>
     Task<bool> ForgetCompanionAsync(string companionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each given turn, the ids of the companion's turns just before and just after it in the same session (null
+    /// where the session begins or ends), so recall can read a hit in its conversation. Another companion's ids are
+    /// ignored.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, (long? Before, long? After)>> GetAdjacentTurnIdsAsync(string companionId, IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken);
+
+    /// <summary>The companion's own name and its person's (null until known): who "Sam" or "Alex" in a question is.</summary>
+    /// <exception cref="KeyNotFoundException">No such companion.</exception>
+    Task<(string CompanionName, string? PersonName)> GetSpeakerNamesAsync(string companionId, CancellationToken cancellationToken);
 }

@@ -5,7 +5,14 @@ public sealed class FtsQueryTests
     [Fact]
     public void EachWordIsQuotedAndTheWordsAreOred()
     {
-        Assert.Equal("\"what\" OR \"about\" OR \"NEAR\"", FtsQuery.FromPersonText("what \"about\" NEAR( -- *"));
+        Assert.Equal("\"NEAR\" OR \"dog\"", FtsQuery.FromPersonText("what \"about\" NEAR( -- * dog"));
+    }
+
+    [Fact]
+    public void StopWordsAreLeftOutUnlessNothingElseIsAsked()
+    {
+        Assert.Equal("\"Caroline\" OR \"research\"", FtsQuery.FromPersonText("What did Caroline research?"));
+        Assert.Equal("\"What\" OR \"is\" OR \"it\"", FtsQuery.FromPersonText("What is it?"));
     }
 
     [Fact]

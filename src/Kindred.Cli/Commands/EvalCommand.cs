@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using Kindred.Cli.Eval;
+using Kindred.Memory.Recall;
 using Kindred.Models.Embeddings;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -22,6 +23,10 @@ public sealed class EvalLocomoCommand(IAnsiConsole console) : AsyncCommand<EvalL
         [CommandOption("-k|--cutoffs <LIST>")]
         [Description("Cut-offs to report recall at, comma-separated, each 1 to 1000 (default 5,10,25).")]
         public string K { get; init; } = "5,10,25";
+
+        [CommandOption("--leave-one-out")]
+        [Description("Also choose recall's weights on all conversations but one, measure on that one, for each in turn, and show how the shipped defaults do on each.")]
+        public bool LeaveOneOut { get; init; }
 
         [CommandOption("--json <FILE>")]
         [Description("Also write the numbers to FILE as JSON.")]
@@ -65,11 +70,12 @@ public sealed class EvalLocomoCommand(IAnsiConsole console) : AsyncCommand<EvalL
         try
         {
             using var embedder = new MiniLmEmbeddingGenerator();
-            var runner = new LocomoRunner(embedder, scratch);
+            var options = RecallOptions.Default;
+            var runner = new LocomoRunner(embedder, scratch, options);
             var outcomes = new List<ConversationOutcome>(conversations.Count);
             foreach (var conversation in conversations)
             {
-                var outcome = await RunOneAsync(runner, conversation, cutoffs[^1], cancellationToken);
+                var outcome = await RunOneAsync(runner, conversation, cutoffs[^1], settings.LeaveOneOut, cancellationToken);
                 outcomes.Add(outcome);
                 console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                     $"[grey]{conversation.SampleId.EscapeMarkup()}: {outcome.Turns} turns in {outcome.Ingestion.TotalSeconds:0.0} s, {outcome.Questions.Count} questions[/]"));
@@ -77,6 +83,11 @@ public sealed class EvalLocomoCommand(IAnsiConsole console) : AsyncCommand<EvalL
 
             var summary = EvalSummary.From(outcomes, cutoffs);
             EvalReport.Write(console, summary);
+            EvalReport.WritePerConversation(console, outcomes, cutoffs);
+            if (settings.LeaveOneOut)
+            {
+                RecallTuning.Write(console, outcomes, cutoffs, options, minimumSimilarity: MemoryIndex.DefaultMinimumSimilarity);
+            }
             if (settings.Json is { } json)
             {
                 await EvalReport.WriteJsonAsync(json, summary, cancellationToken);
@@ -90,16 +101,16 @@ public sealed class EvalLocomoCommand(IAnsiConsole console) : AsyncCommand<EvalL
         }
     }
 
-    private Task<ConversationOutcome> RunOneAsync(LocomoRunner runner, LocomoConversation conversation, int depth, CancellationToken cancellationToken)
+    private Task<ConversationOutcome> RunOneAsync(LocomoRunner runner, LocomoConversation conversation, int depth, bool keepCandidates, CancellationToken cancellationToken)
     {
         // A spinner only where someone watches a terminal; redirected output gets the plain line per conversation.
         if (!console.Profile.Capabilities.Interactive)
         {
-            return runner.RunAsync(conversation, depth, cancellationToken);
+            return runner.RunAsync(conversation, depth, keepCandidates, cancellationToken);
         }
 
         return console.Status().StartAsync(
             $"{conversation.SampleId.EscapeMarkup()}: remembering and asking…",
-            _ => runner.RunAsync(conversation, depth, cancellationToken));
+            _ => runner.RunAsync(conversation, depth, keepCandidates, cancellationToken));
     }
 }

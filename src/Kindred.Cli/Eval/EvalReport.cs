@@ -31,6 +31,29 @@ internal static class EvalReport
         console.MarkupLine(Invariant($"search latency (query embedding included): p50 {summary.SearchP50Ms:0.0} ms · p99 {summary.SearchP99Ms:0.0} ms"));
     }
 
+    /// <summary>Recall per conversation: how much the numbers vary from one life to the next.</summary>
+    public static void WritePerConversation(IAnsiConsole console, IReadOnlyList<ConversationOutcome> conversations, IReadOnlyList<int> k)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(conversations);
+        ArgumentNullException.ThrowIfNull(k);
+        var table = new Table().Title("Recall@k per conversation").AddColumn("conversation").AddColumn(new TableColumn("questions").RightAligned());
+        foreach (var n in k)
+        {
+            table.AddColumn(new TableColumn($"R@{n.ToString(CultureInfo.InvariantCulture)}").RightAligned());
+        }
+
+        foreach (var conversation in conversations)
+        {
+            var cells = new List<string> { conversation.SampleId.EscapeMarkup(), conversation.Questions.Count.ToString(CultureInfo.InvariantCulture) };
+            cells.AddRange(k.Select(n => (conversation.Questions.Count == 0 ? 0 : conversation.Questions.Average(q => RecallMetric.RecallAt(q.Retrieved, q.Evidence, n)))
+                .ToString("0.000", CultureInfo.InvariantCulture)));
+            table.AddRow([.. cells]);
+        }
+
+        console.Write(table);
+    }
+
     /// <exception cref="ArgumentException">The file cannot be written.</exception>
     public static async Task WriteJsonAsync(string path, EvalSummary summary, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Kindred.Cli.Eval;
 /// speakers appended in order with its session time, then each question searched at the moment it is asked.
 /// The dataset's own observations and summaries are never read: a companion never gets them.
 /// </summary>
-internal sealed class LocomoRunner(IEmbeddingGenerator<string, Embedding<float>> embedder, string scratchFolder)
+internal sealed class LocomoRunner(IEmbeddingGenerator<string, Embedding<float>> embedder, string scratchFolder, RecallOptions options)
 {
     private const string CompanionId = "locomo";
 
@@ -48,18 +48,22 @@ internal sealed class LocomoRunner(IEmbeddingGenerator<string, Embedding<float>>
     public static DateTimeOffset AskedAt(LocomoQuestion question, IReadOnlyList<(NewTurn Turn, string DiaId)> turns) =>
         question.AskedAt ?? (turns.Count == 0 ? DateTimeOffset.MaxValue : turns.Max(t => t.Turn.At).AddSeconds(1));
 
-    /// <summary>Ingests the conversation into a fresh store, asks its questions, and removes the store.</summary>
-    public async Task<ConversationOutcome> RunAsync(LocomoConversation conversation, int depth, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ingests the conversation into a fresh store, asks its questions, and removes the store. With
+    /// <paramref name="keepCandidates"/>, each outcome also keeps what recall gathered, so other weights can be tried.
+    /// </summary>
+    public async Task<ConversationOutcome> RunAsync(LocomoConversation conversation, int depth, bool keepCandidates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var folder = Path.Combine(scratchFolder, Guid.NewGuid().ToString("N"));
         try
         {
             await using var store = await SqliteCompanionStore.OpenAsync(Path.Combine(folder, "kindred.db"), TimeProvider.System, cancellationToken);
-            using var memory = new MemoryIndex(store, embedder);
+            using var memory = new MemoryIndex(store, embedder) { Options = options with { ContextTurns = 0 } };
             var turns = ToTurns(conversation, CompanionId);
             var wokeAt = turns.Count == 0 ? DateTimeOffset.UnixEpoch : turns[0].Turn.At;
             await store.CreateCompanionAsync(new CompanionIdentity(CompanionId, conversation.SpeakerB, wokeAt, "", []), cancellationToken);
+            await store.SetPersonNameAsync(CompanionId, conversation.SpeakerA, cancellationToken);
 
             var clock = Stopwatch.StartNew();
             var stored = await store.AppendTurnsAsync([.. turns.Select(t => t.Turn)], cancellationToken);
@@ -84,12 +88,16 @@ internal sealed class LocomoRunner(IEmbeddingGenerator<string, Embedding<float>>
             {
                 var now = AskedAt(question, turns);
                 clock.Restart();
-                var hits = await memory.SearchAsync(CompanionId, question.Question, depth, now, cancellationToken);
+
+                // What SearchAsync does (with no context turns), in its two steps, so the gathered candidates can be
+                // kept for trying other weights without searching again.
+                var gathered = await memory.GatherAsync(CompanionId, question.Question, null, Math.Max(depth, memory.Options.CandidatesPerRetriever), now, cancellationToken);
+                var hits = RecallRanking.Rank(gathered, memory.Options, depth, memory.MinimumSimilarity);
                 var latency = clock.Elapsed.TotalMilliseconds;
-                outcomes.Add(new QuestionOutcome(question.Category, question.Evidence, [.. hits.Select(h => diaIds[h.Turn.Id])], latency));
+                outcomes.Add(new QuestionOutcome(question.Category, question.Evidence, [.. hits.Select(h => diaIds[h.Turn.Id])], latency, keepCandidates ? gathered : null));
             }
 
-            return new ConversationOutcome(conversation.SampleId, stored.Count, ingestion, outcomes);
+            return new ConversationOutcome(conversation.SampleId, stored.Count, ingestion, outcomes, keepCandidates ? diaIds : null);
         }
         finally
         {

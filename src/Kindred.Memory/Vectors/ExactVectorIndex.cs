@@ -18,6 +18,10 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
 {
     private const int MinimumCapacity = 16;
 
+    // Below this many vectors a scan takes well under a millisecond, less than handing work to another thread costs.
+    private const int ParallelScanThreshold = 32_768;
+    private const int MaxScanParts = 8;
+
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<long, int> _slotOf = [];
     private sbyte[] _codes;
@@ -154,6 +158,45 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         }
     }
 
+    /// <summary>
+    /// The scores of the given ids against <paramref name="query"/> (as <see cref="Search"/> would score them), for
+    /// ids held; ids not held are left out. Lets a caller judge by meaning a turn another retriever found.
+    /// </summary>
+    /// <exception cref="ArgumentException">The query's length is not <see cref="Dimensions"/>.</exception>
+    public IReadOnlyDictionary<long, float> Score(ReadOnlySpan<float> query, IEnumerable<long> ids)
+    {
+        CheckLength(query.Length, nameof(query));
+        ArgumentNullException.ThrowIfNull(ids);
+        var rented = ArrayPool<short>.Shared.Rent(Dimensions);
+        try
+        {
+            var queryCodes = rented.AsSpan(0, Dimensions);
+            var queryScale = Int8Kernel.QuantizeQuery(query, queryCodes);
+            var scores = new Dictionary<long, float>();
+            _lock.EnterReadLock();
+            try
+            {
+                foreach (var id in ids)
+                {
+                    if (_slotOf.TryGetValue(id, out var slot))
+                    {
+                        scores[id] = Int8Kernel.Dot(Row(slot), queryCodes) * queryScale * _scales[slot];
+                    }
+                }
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+
+            return scores;
+        }
+        finally
+        {
+            ArrayPool<short>.Shared.Return(rented);
+        }
+    }
+
     /// <summary>Releases the lock's resources. The index must not be used afterwards.</summary>
     public void Dispose() => _lock.Dispose();
 
@@ -165,10 +208,51 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
 
     private List<VectorMatch> Scan(ReadOnlySpan<short> queryCodes, float queryScale, int k)
     {
-        var top = new TopK(Math.Min(k, Math.Max(1, _count)));
+        var keep = Math.Min(k, Math.Max(1, _count));
+        var parts = _count >= ParallelScanThreshold ? Math.Min(Environment.ProcessorCount, MaxScanParts) : 1;
+        TopK[] tops;
+        if (parts == 1)
+        {
+            tops = [ScanRange(queryCodes, queryScale, keep, 0, _count)];
+        }
+        else
+        {
+            // One slice of the buffer per core: a scan is memory-bound, and each core streams its own slice.
+            tops = new TopK[parts];
+            var query = queryCodes.ToArray();
+            var perPart = (_count + parts - 1) / parts;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            {
+                var start = part * perPart;
+                tops[part] = ScanRange(query, queryScale, keep, start, Math.Min(_count, start + perPart));
+            });
+        }
+
+        var matches = new List<VectorMatch>(keep * parts);
+        foreach (var top in tops)
+        {
+            for (var i = 0; i < top.Count; i++)
+            {
+                var (score, slot) = top[i];
+                matches.Add(new VectorMatch(_ids[slot], score));
+            }
+        }
+
+        matches.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Id.CompareTo(b.Id));
+        if (matches.Count > keep)
+        {
+            matches.RemoveRange(keep, matches.Count - keep);
+        }
+
+        return matches;
+    }
+
+    private TopK ScanRange(ReadOnlySpan<short> queryCodes, float queryScale, int keep, int from, int to)
+    {
+        var top = new TopK(keep);
         var codes = _codes.AsSpan();
         var dimensions = Dimensions;
-        for (var slot = 0; slot < _count; slot++)
+        for (var slot = from; slot < to; slot++)
         {
             var dot = Int8Kernel.Dot(codes.Slice(slot * dimensions, dimensions), queryCodes);
             var score = dot * queryScale * _scales[slot];
@@ -178,15 +262,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
             }
         }
 
-        var matches = new List<VectorMatch>(top.Count);
-        for (var i = 0; i < top.Count; i++)
-        {
-            var (score, slot) = top[i];
-            matches.Add(new VectorMatch(_ids[slot], score));
-        }
-
-        matches.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Id.CompareTo(b.Id));
-        return matches;
+        return top;
     }
 
     private Span<sbyte> Row(int slot) => _codes.AsSpan(slot * Dimensions, Dimensions);
