@@ -11,7 +11,14 @@ public sealed record PromptInputs(
     IReadOnlyList<RecalledMemory> Memories,
     IReadOnlyList<StoredTurn> RecentTurns,
     string PersonTurn,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>
+    /// The inner life's words for this reply (who the companion is now, how the person seems, what to follow up);
+    /// kept before the relationship and memories when the prompt is tight. Null or empty adds nothing.
+    /// </summary>
+    public string? Guidance { get; init; }
+}
 
 /// <summary>The prompt as composed, with what had to be left out to fit.</summary>
 /// <param name="PromptTokens">Tokens the prompt takes, as counted by the model's tokenizer plus per-message overhead.</param>
@@ -34,6 +41,7 @@ public sealed class PromptComposer
 
     // Values order what is dropped first; only their order matters.
     private const double RelationshipValue = 1_000;
+    private const double GuidanceValue = 1_500;
     private const double LatestExchangeValue = 2_000;
     private const double MemoryBaseValue = 500;
     private const double OlderTurnBaseValue = 400;
@@ -111,6 +119,11 @@ public sealed class PromptComposer
         var relationship = RelationshipText(inputs.Relationship, inputs.Now);
         yield return new Piece(relationship, Cost(RelationshipSeparator + relationship), RelationshipValue);
 
+        if (!string.IsNullOrWhiteSpace(inputs.Guidance))
+        {
+            yield return new Piece(inputs.Guidance, Cost(RelationshipSeparator + inputs.Guidance), GuidanceValue) { IsGuidance = true };
+        }
+
         foreach (var memory in inputs.Memories)
         {
             var line = MemoryLine(memory);
@@ -130,7 +143,13 @@ public sealed class PromptComposer
     private static List<ChatMessage> Assemble(string persona, List<Piece> kept, string personTurn)
     {
         var system = new StringBuilder(persona);
-        var relationship = kept.FirstOrDefault(p => p.Turn is null && p.Memory is null);
+        var guidance = kept.FirstOrDefault(p => p.IsGuidance);
+        if (guidance is not null)
+        {
+            system.Append(RelationshipSeparator).Append(guidance.Text);
+        }
+
+        var relationship = kept.FirstOrDefault(p => p.Turn is null && p.Memory is null && !p.IsGuidance);
         if (relationship is not null)
         {
             system.Append(RelationshipSeparator).Append(relationship.Text);
@@ -224,5 +243,7 @@ public sealed class PromptComposer
         public StoredTurn? Turn { get; init; }
 
         public RecalledMemory? Memory { get; init; }
+
+        public bool IsGuidance { get; init; }
     }
 }

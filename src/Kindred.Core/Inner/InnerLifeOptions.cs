@@ -1,0 +1,36 @@
+namespace Kindred.Core.Inner;
+
+/// <summary>How a companion's inner life runs.</summary>
+public sealed class InnerLifeOptions
+{
+    /// <summary>
+    /// Ask the chat model to appraise each turn (default true). Off, or when the model's answer does not validate, the
+    /// built-in lexicon appraises instead.
+    /// </summary>
+    public bool AppraiseWithModel { get; set; } = true;
+
+    /// <summary>The person's time zone until they set one (default: this machine's).</summary>
+    public string TimeZoneId { get; set; } = TimeZoneInfo.Local.Id;
+
+    /// <summary>How far back the emotional timeline looks for the prompt (default 7 days).</summary>
+    public TimeSpan TimelineWindow { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>Thrown when a turn is offered to a companion that is switched off: nothing was processed or stored.</summary>
+public sealed class CompanionSwitchedOffException : InvalidOperationException
+{
+    public CompanionSwitchedOffException()
+        : base("The companion is switched off: nothing is heard, remembered or sent until it is switched back on.")
+    {
+    }
+
+    public CompanionSwitchedOffException(string message)
+        : base(message)
+    {
+    }
+
+    public CompanionSwitchedOffException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
