@@ -13,14 +13,19 @@ public sealed record TurnUnderstanding(
     IReadOnlyList<Milestone> NewMilestones,
     OutreachItem? Reminder,
     OpenThread? Thread,
-    string Guidance);
+    string Guidance)
+{
+    /// <summary>The person's time zone when the turn was understood (for showing a reminder's local time).</summary>
+    public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
+}
 
 /// <summary>
 /// The companion's inner life: it appraises each of the person's turns, lets its persona evolve with feedback, keeps
 /// the milestones and open threads of the relationship, schedules what the person asked to be reminded of, and holds
 /// the on/off switch. Its state lives in an <see cref="IInnerLifeStore"/>; it has no I/O of its own.
 /// </summary>
-public sealed class InnerLife(IInnerLifeStore store, IChatClient chat, TimeProvider time, InnerLifeOptions options, ILogger logger)
+/// <remarks>With no chat model (<c>chat</c> null), turns are appraised by the built-in lexicon.</remarks>
+public sealed class InnerLife(IInnerLifeStore store, IChatClient? chat, TimeProvider time, InnerLifeOptions options, ILogger logger)
 {
     /// <summary>The store this inner life keeps its state in.</summary>
     public IInnerLifeStore Store => store;
@@ -94,12 +99,12 @@ public sealed class InnerLife(IInnerLifeStore store, IChatClient chat, TimeProvi
     {
         var history = await GetPersonaHistoryAsync(companionId, cancellationToken).ConfigureAwait(false);
         var target = history.FirstOrDefault(v => v.Version == version)
-            ?? throw new ArgumentException($"There is no persona version {version}; 'kindred persona history' lists them.", nameof(version));
+            ?? throw new ArgumentException($"There is no persona version {version}; 'kindred persona history' lists them.");
         var before = history.LastOrDefault(v => v.Version < version)
-            ?? throw new ArgumentException("The first version is where the companion started; there is nothing before it to go back to.", nameof(version));
+            ?? throw new ArgumentException("The first version is where the companion started; there is nothing before it to go back to.");
         var reason = string.Create(CultureInfo.InvariantCulture, $"Rolled back change {version} ({target.Reason.TrimEnd('.')}).");
         return await ChangePersonaAsync(companionId, _ => before.Persona, PersonaChangeKind.Rollback, reason, version, cancellationToken).ConfigureAwait(false)
-            ?? throw new ArgumentException($"Change {version} is already undone: the persona is the same as before it.", nameof(version));
+            ?? throw new ArgumentException($"Change {version} is already undone: the persona is the same as before it.");
     }
 
     /// <summary>The person's outreach settings, or the defaults in the configured time zone.</summary>
@@ -149,7 +154,7 @@ public sealed class InnerLife(IInnerLifeStore store, IChatClient chat, TimeProvi
     {
         var text = personTurn.Text;
         var now = time.GetUtcNow();
-        var appraisal = options.AppraiseWithModel
+        var appraisal = options.AppraiseWithModel && chat is not null
             ? await ModelAppraiser.AppraiseAsync(chat, text, cancellationToken).ConfigureAwait(false)
             : LexiconAppraiser.Appraise(text);
         await store.SaveAppraisalAsync(companionId, personTurn.Id, personTurn.At, appraisal, cancellationToken).ConfigureAwait(false);
@@ -201,7 +206,7 @@ public sealed class InnerLife(IInnerLifeStore store, IChatClient chat, TimeProvi
         var allMilestones = await store.GetMilestonesAsync(companionId, cancellationToken).ConfigureAwait(false);
         var threads = await store.GetOpenThreadsAsync(companionId, cancellationToken).ConfigureAwait(false);
         var guidance = InnerPrompt.Compose(new InnerPromptInputs(persona, appraisal, personName, remark, allMilestones, threads, reminder, change, zone, now));
-        return new TurnUnderstanding(appraisal, persona, change, milestones, reminder, thread, guidance);
+        return new TurnUnderstanding(appraisal, persona, change, milestones, reminder, thread, guidance) { Zone = zone };
     }
 
     private async Task<OutreachItem> ScheduleAsync(NewOutreach outreach, CancellationToken cancellationToken)

@@ -52,7 +52,7 @@ public static class LocalClock
         }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new ArgumentException($"Unknown time zone '{id}'; use an IANA name such as Europe/London or America/New_York.", nameof(id), ex);
+            throw new ArgumentException($"Unknown time zone '{id}'; use an IANA name such as Europe/London or America/New_York.", ex);
         }
     }
 }
