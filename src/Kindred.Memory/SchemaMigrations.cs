@@ -82,8 +82,8 @@ internal static class SchemaMigrations
         """,
 
         // The companion's inner life (see SqliteCompanionStore.Inner*.cs): appraisals of the person's turns, persona
-        // versions, relationship milestones, open threads, scheduled outreach, and the on/off switch with the person's
-        // outreach settings. Every table cascades from companions, so forgetting a companion forgets all of it; what
+        // versions, relationship milestones, open threads, scheduled outreach, the on/off switch with the person's
+        // outreach settings, and its reflections. Every table cascades from companions, so forgetting a companion forgets all of it; what
         // was drawn from one turn (its appraisal, a reminder or follow-up it asked for) cascades from that turn, so
         // forgetting a turn forgets those too.
         """
@@ -154,6 +154,21 @@ internal static class SchemaMigrations
             quiet_until   INTEGER NULL,
             daily_limit   INTEGER NULL
         ) STRICT;
+
+        CREATE TABLE inner_reflections (
+            id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+            companion_id          TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            at                    TEXT NOT NULL,
+            trigger_kind          INTEGER NOT NULL,
+            covers_until_turn_id  INTEGER NOT NULL,
+            summary               TEXT NOT NULL,
+            insights              TEXT NOT NULL, -- JSON array of strings
+            about_herself         TEXT NOT NULL,
+            source                INTEGER NOT NULL,
+            persona_version       INTEGER NULL
+        ) STRICT;
+
+        CREATE INDEX inner_reflections_by_companion ON inner_reflections (companion_id, id);
         """,
     ];
 

@@ -71,3 +71,13 @@ public interface IInnerLifeStore
     /// <summary>Switches the companion off or on.</summary>
     Task SetSwitchAsync(string companionId, SwitchState state, CancellationToken cancellationToken);
 }
+
+/// <summary>Where the companion's reflections are kept (with the rest of its inner life).</summary>
+public interface IReflectionStore
+{
+    /// <summary>Stores a reflection; returns it with its id.</summary>
+    Task<StoredReflection> AddReflectionAsync(NewReflection reflection, CancellationToken cancellationToken);
+
+    /// <summary>Every reflection, oldest first.</summary>
+    Task<IReadOnlyList<StoredReflection>> GetReflectionsAsync(string companionId, CancellationToken cancellationToken);
+}

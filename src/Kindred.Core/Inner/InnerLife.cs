@@ -91,6 +91,23 @@ public sealed class InnerLife(IInnerLifeStore store, IChatClient? chat, TimeProv
     }
 
     /// <summary>
+    /// Applies what a reflection decided: trait nudges at the implicit rate and a new self-description, as one version;
+    /// null when nothing actually changed.
+    /// </summary>
+    public async Task<PersonaVersion?> ApplyReflectionAsync(string companionId, IReadOnlyDictionary<Trait, double> nudges, string selfDescription, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(nudges);
+        ArgumentException.ThrowIfNullOrWhiteSpace(selfDescription);
+        return await ChangePersonaAsync(
+            companionId,
+            current => current.Nudge(nudges, Persona.ImplicitStep) with { SelfDescription = selfDescription.Trim() },
+            PersonaChangeKind.Reflection,
+            reason,
+            null,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Undoes change <paramref name="version"/>: the persona goes back to what it was just before it, as a new version
     /// (nothing in the history is erased).
     /// </summary>

@@ -28,6 +28,8 @@ internal sealed class InnerWorld : IAsyncDisposable
 
     public CompanionServices Services => World.Services with { Inner = Inner };
 
+    public Reflector Reflector => new(World.Store, World.Store, World.Store, Inner, World.Chat, World.Time, Options);
+
     public static async Task<InnerWorld> CreateAsync(DateTimeOffset start, bool appraiseWithModel = false)
     {
         var world = await CompanionWorld.CreateAsync();
