@@ -17,13 +17,18 @@ internal sealed record LineRoute(bool Handled, Func<CancellationToken, IAsyncEnu
 internal sealed class InnerChat(Companion companion, CompanionServices services, InnerLife inner, IAnsiConsole console, string sessionId) : IDisposable
 {
     private readonly List<string> _notes = [];
+    private readonly CancellationTokenSource _stopReflecting = new();
     private PrivateConversation? _private;
+    private Task _reflecting = Task.CompletedTask;
 
     /// <summary>Held while anything is written as the companion, so a delivery never lands inside a streaming reply.</summary>
     public SemaphoreSlim ConsoleGate { get; } = new(1, 1);
 
     /// <summary>The running delivery loop, woken when something new is scheduled or she is switched back on.</summary>
     public OutreachLoop? Outreach { get; set; }
+
+    /// <summary>Reflects in the background when enough has happened; null never reflects.</summary>
+    public Reflector? Reflector { get; set; }
 
     private string Id => companion.Identity.CompanionId;
 
@@ -139,9 +144,50 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
         }
     }
 
+    /// <summary>
+    /// Starts a reflection in the background if one is due and none is running: never on the reply's critical path.
+    /// What it plans (a check-in) is picked up by the delivery loop.
+    /// </summary>
+    public void ReflectIfDue()
+    {
+        if (Reflector is not { } reflector || !_reflecting.IsCompleted || _private is not null)
+        {
+            return;
+        }
+
+        var token = _stopReflecting.Token;
+
+        _reflecting = Task.Run(async () =>
+        {
+            try
+            {
+
+                if (!await inner.IsOffAsync(Id, token) && await reflector.ReflectIfDueAsync(Id, token) is { CheckIn: not null })
+                {
+                    Outreach?.Wake();
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Leaving: the reflection happens next time.
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // A reflection that fails is tried again after a later turn; the conversation goes on.
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Waits for a reflection in progress to end (it is stopped only by <see cref="CancelReflection"/>).</summary>
+    public Task StopAsync() => _reflecting;
+
+    /// <summary>Stops a reflection in progress (Ctrl+C on the way out); it happens next time instead.</summary>
+    public void CancelReflection() => _stopReflecting.Cancel();
+
     /// <summary>Shows what the last turn set in motion (a reminder set, a change in her), after her reply.</summary>
     public void AfterReply()
     {
+        ReflectIfDue();
         string[] notes;
         lock (_notes)
         {
@@ -175,6 +221,7 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
     {
         inner.Perceived -= OnPerceived;
         ConsoleGate.Dispose();
+        _stopReflecting.Dispose();
     }
 
     private async Task SayAndRememberAsync(string words, CancellationToken cancellationToken)

@@ -43,6 +43,7 @@ app.Configure(config =>
         reminders.AddCommand<RemindersSettingsCommand>("settings").WithDescription("Your time zone, quiet hours and daily limit.");
     });
     config.AddCommand<MoodCommand>("mood").WithDescription("How you have seemed, day by day.");
+    config.AddCommand<ReflectionsCommand>("reflections").WithDescription("What your companion made of each day.");
     config.AddCommand<OffCommand>("off").WithDescription("Switch your companion off: nothing is heard, kept or sent.");
     config.AddCommand<OnCommand>("on").WithDescription("Switch your companion back on.");
     config.AddBranch("eval", evaluation => { evaluation.SetDescription("Measure how well memory recalls."); evaluation.AddCommand<EvalLocomoCommand>("locomo").WithDescription("Recall@k and search latency of memory on a LoCoMo file."); });

@@ -71,6 +71,9 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
             inner.StartPrivate();
         }
 
+        inner.Reflector = new Reflector(runtime.Store, runtime.Store, runtime.Store, innerLife, runtime.Chat, TimeProvider.System, resolved.Inner);
+        inner.ReflectIfDue();
+        using var cancelReflection = cancellationToken.Register(inner.CancelReflection);
         using var outreach = new OutreachLoop(new OutreachScheduler(runtime.Store, TimeProvider.System, resolved.Inner), resolved.CompanionId, TimeProvider.System, inner.DeliverAsync);
         inner.Outreach = outreach;
         using var stopOutreach = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -80,6 +83,7 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter, inner);
         await loop.RunAsync(awakening, runtime.ModelDescription, cancellationToken);
         await stopOutreach.CancelAsync();
+        await inner.StopAsync();
         try
         {
             await delivering;

@@ -309,3 +309,48 @@ public sealed class OnCommand(IAnsiConsole console) : AsyncCommand<CommonSetting
     public override Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellationToken) =>
         new SwitchCommand(console, on: true).ExecuteAsync(context, settings, cancellationToken);
 }
+
+/// <summary><c>kindred reflections</c>: what the companion made of each day, about the person and about itself.</summary>
+public sealed class ReflectionsCommand(IAnsiConsole console) : AsyncCommand<ReflectionsCommand.Settings>
+{
+    public sealed class Settings : CommonSettings
+    {
+        [CommandOption("-n|--last <COUNT>")]
+        [Description("How many of the latest reflections to show (default 7).")]
+        public int Last { get; init; } = 7;
+
+        public override ValidationResult Validate() =>
+            Last is < 1 or > 10_000 ? ValidationResult.Error("--last must be between 1 and 10000.") : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var (resolved, dataDirectory) = settings.Resolve();
+        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
+        var zone = await inner.ZoneAsync(cancellationToken);
+        var reflections = await inner.Store.GetReflectionsAsync(inner.CompanionId, cancellationToken);
+        if (reflections.Count == 0)
+        {
+            console.MarkupLine("[grey]No reflections yet: she reflects after a day with talk in it, or once enough has happened.[/]");
+            return 0;
+        }
+
+        foreach (var stored in reflections.TakeLast(settings.Last))
+        {
+            var reflection = stored.Reflection;
+            var when = LocalClock.ToLocal(reflection.At, zone).ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            var why = reflection.Trigger == ReflectionTrigger.Daily ? "end of a day" : "a lot happened";
+            console.MarkupLine($"[bold]{when}[/] [grey]({why}; {(reflection.Source == AppraisalSource.Model ? "by the model" : "built-in")})[/]");
+            console.WriteLine(reflection.Summary);
+            foreach (var insight in reflection.Insights)
+            {
+                console.WriteLine($"  · {insight}");
+            }
+
+            console.WriteLine($"  About herself: {reflection.AboutHerself}");
+            console.WriteLine();
+        }
+
+        return 0;
+    }
+}

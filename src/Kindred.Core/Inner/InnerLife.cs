@@ -172,7 +172,7 @@ public sealed class InnerLife(IInnerLifeStore store, IChatClient? chat, TimeProv
         var text = personTurn.Text;
         var now = time.GetUtcNow();
         var appraisal = options.AppraiseWithModel && chat is not null
-            ? await ModelAppraiser.AppraiseAsync(chat, text, cancellationToken).ConfigureAwait(false)
+            ? await ModelAppraiser.AppraiseAsync(chat, text, cancellationToken, options.AppraisalTimeBudget, time).ConfigureAwait(false)
             : LexiconAppraiser.Appraise(text);
         await store.SaveAppraisalAsync(companionId, personTurn.Id, personTurn.At, appraisal, cancellationToken).ConfigureAwait(false);
 

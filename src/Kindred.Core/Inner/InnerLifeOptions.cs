@@ -9,6 +9,9 @@ public sealed class InnerLifeOptions
     /// </summary>
     public bool AppraiseWithModel { get; set; } = true;
 
+    /// <summary>How long the model may take to appraise a turn before the lexicon answers instead (default 15 s).</summary>
+    public TimeSpan AppraisalTimeBudget { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The person's time zone until they set one (default: this machine's).</summary>
     public string TimeZoneId { get; set; } = TimeZoneInfo.Local.Id;
 

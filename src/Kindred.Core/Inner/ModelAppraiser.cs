@@ -37,7 +37,9 @@ public static class ModelAppraiser
 
     /// <summary>The model's appraisal of <paramref name="personTurn"/>, or the lexicon's when the model's is unusable.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<Appraisal> AppraiseAsync(IChatClient chat, string personTurn, CancellationToken cancellationToken)
+    /// <param name="timeBudget">How long the model may take before the lexicon answers instead (null: no limit).</param>
+    /// <param name="time">The clock the budget is measured on (default: the system clock).</param>
+    public static async Task<Appraisal> AppraiseAsync(IChatClient chat, string personTurn, CancellationToken cancellationToken, TimeSpan? timeBudget = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(chat);
         ArgumentNullException.ThrowIfNull(personTurn);
@@ -48,9 +50,12 @@ public static class ModelAppraiser
             Temperature = 0,
             ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "appraisal", "How the person seems in one message."),
         };
+        // The appraisal is on the reply's critical path: a slow model must not hold the reply up for long.
+        using var budget = timeBudget is { } limit ? new CancellationTokenSource(limit, time ?? TimeProvider.System) : new CancellationTokenSource();
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
         try
         {
-            var response = await chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            var response = await chat.GetResponseAsync(messages, options, either.Token).ConfigureAwait(false);
             if (TryParse(response.Text, out var appraisal))
             {
                 return appraisal;

@@ -77,6 +77,23 @@ public sealed class AppraisalTests
     }
 
     [Fact]
+    public async Task A_model_slower_than_its_time_budget_falls_back_to_the_lexicon()
+    {
+        var chat = new ScriptedChatClient().SaysThenHangs();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var appraising = ModelAppraiser.AppraiseAsync(chat, "I'm so lonely", CancellationToken.None, TimeSpan.FromSeconds(15), time);
+        await chat.Hanging;
+        time.Advance(TimeSpan.FromSeconds(14));
+        Assert.False(appraising.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        var appraisal = await appraising;
+
+        Assert.Equal(AppraisalSource.Lexicon, appraisal.Source);
+        Assert.Contains("lonely", appraisal.Emotions);
+    }
+
+    [Fact]
     public async Task Cancellation_by_the_caller_is_not_swallowed()
     {
         var chat = new ScriptedChatClient().SaysThenHangs();
