@@ -4,10 +4,11 @@ namespace Kindred.Core.Inner;
 public sealed class InnerLifeOptions
 {
     /// <summary>
-    /// Ask the chat model to appraise each turn (default true). Off, or when the model's answer does not validate, the
-    /// built-in lexicon appraises instead.
+    /// Ask the chat model to appraise each turn and to reflect (default false until an intermittent stall of the embedded
+    /// single-sequence scheduler on a second call per turn is fixed; turn it on for a remote or capable model). Off, or
+    /// when the model's answer does not validate, the built-in lexicon appraises instead.
     /// </summary>
-    public bool AppraiseWithModel { get; set; } = true;
+    public bool AppraiseWithModel { get; set; }
 
     /// <summary>How long the model may take to appraise a turn before the lexicon answers instead (default 15 s).</summary>
     public TimeSpan AppraisalTimeBudget { get; set; } = TimeSpan.FromSeconds(15);
