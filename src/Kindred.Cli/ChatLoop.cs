@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace Kindred.Cli;
 
 /// <summary>The conversation in the terminal: read a line, stream the reply, until the person leaves.</summary>
-internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsiConsole console, TextReader input, string sessionId, ReplyInterrupter interrupter)
+internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsiConsole console, TextReader input, string sessionId, ReplyInterrupter interrupter, InnerChat? inner = null)
 {
     private const int DefaultHistoryTurns = 20;
 
@@ -20,7 +20,7 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
         {
             Say(awakening.Greeting);
         }
-        else
+        else if (inner is null || !await inner.AnnounceIfOffAsync(cancellationToken))
         {
             await WelcomeBackAsync(cancellationToken);
         }
@@ -51,33 +51,51 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
                 continue;
             }
 
-            await ReplyAsync(line, cancellationToken);
+            // The inner life may keep the line from the companion (switched off) or answer it privately.
+            var route = inner is null ? null : await inner.RouteAsync(line, cancellationToken);
+            if (route is { Handled: true, Stream: null })
+            {
+                continue;
+            }
+
+            await ReplyAsync(route?.Stream ?? (token => companion.ReplyAsync(line, sessionId, token)), cancellationToken);
         }
     }
 
-    private async Task ReplyAsync(string line, CancellationToken cancellationToken)
+    private async Task ReplyAsync(Func<CancellationToken, IAsyncEnumerable<string>> reply, CancellationToken cancellationToken)
     {
+        if (inner is not null)
+        {
+            await inner.ConsoleGate.WaitAsync(cancellationToken);
+        }
+
         console.Markup($"[bold magenta]{CompanionName.EscapeMarkup()} ›[/] ");
         var replyToken = interrupter.BeginReply(cancellationToken);
         var hold = Knowledge?.HoldForReply();
         try
         {
-            await foreach (var chunk in companion.ReplyAsync(line, sessionId, replyToken))
+            await foreach (var chunk in reply(replyToken))
             {
                 console.Write(new Text(chunk));
             }
 
             console.WriteLine();
+            inner?.AfterReply();
         }
         catch (OperationCanceledException) when (replyToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             console.MarkupLine(" [grey](interrupted)[/]");
+        }
+        catch (Kindred.Core.Inner.CompanionSwitchedOffException)
+        {
+            console.MarkupLine("[grey](she is switched off: not heard, not kept; /on to switch her back on)[/]");
         }
         finally
         {
             interrupter.EndReply();
             hold?.Dispose();
             Knowledge?.Notify(companion.Identity.CompanionId, sessionId);
+            inner?.ConsoleGate.Release();
         }
     }
 
@@ -97,6 +115,13 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
                 return true;
             case "/help":
                 console.MarkupLine("[grey]/history [[n]]  the last n turns (default 20)\n/quit          leave (Ctrl+D works too)\nCtrl+C         stop the reply being written[/]");
+                if (inner is not null)
+                {
+                    console.MarkupLine($"[grey]{InnerChat.Help.EscapeMarkup()}[/]");
+                }
+
+                return true;
+            case var other when inner is not null && await inner.RunCommandAsync(other, cancellationToken):
                 return true;
             default:
                 console.MarkupLine($"[yellow]Unknown command {parts[0].EscapeMarkup()}; /help lists them.[/]");

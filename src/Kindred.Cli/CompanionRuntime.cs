@@ -33,6 +33,14 @@ internal sealed class CompanionRuntime : IAsyncDisposable
 
     public IMemoryStore Store { get; }
 
+    /// <summary>
+    /// The store with everything beyond turns and memory: facts, people, the inner life. Only the SQLite store keeps
+    /// those so far; the PostgreSQL store keeps conversations and long-term memory.
+    /// </summary>
+    /// <exception cref="ArgumentException">The configured store is PostgreSQL.</exception>
+    public SqliteCompanionStore FullStore => Store as SqliteCompanionStore
+        ?? throw new ArgumentException("Store.Provider 'postgres' keeps conversations and memory only so far; 'kindred chat' needs the default SQLite store (facts, people and the inner life live there).");
+
     /// <summary>Long-term memory: hybrid search over every turn.</summary>
     public MemoryIndex Memory { get; }
 
@@ -92,7 +100,7 @@ internal sealed class CompanionRuntime : IAsyncDisposable
     /// at a time on a small CPU, and extraction runs there have not been measured yet.
     /// </summary>
     public KnowledgeWorker StartKnowledgeWorker(ILogger logger) =>
-        new(Store, Store as IKnowledgeStore ?? throw new NotSupportedException("This store does not keep facts yet."), _localModel is null ? new ModelExtractor(Chat, new BuiltInExtractor(), TimeProvider.System, logger, Tokens) : new BuiltInExtractor(), TimeProvider.System, logger);
+        new(Store, FullStore, _localModel is null ? new ModelExtractor(Chat, new BuiltInExtractor(), TimeProvider.System, logger, Tokens) : new BuiltInExtractor(), TimeProvider.System, logger);
 
     public async ValueTask DisposeAsync()
     {

@@ -30,6 +30,25 @@ app.Configure(config =>
         memory.AddCommand<MemoryImportCommand>("import").WithDescription("Bring back a companion from an export.");
     });
     config.AddCommand<ServeCommand>("serve").WithDescription("Run the server: accounts, many companions, WebSocket and OpenAI-compatible APIs.");
+    config.AddBranch("persona", persona =>
+    {
+        persona.SetDescription("Who your companion is becoming, and how she has changed.");
+        persona.AddCommand<PersonaShowCommand>("show").WithDescription("Her traits, interests and how she sees herself now.");
+        persona.AddCommand<PersonaHistoryCommand>("history").WithDescription("Every change in her, with its reason.");
+        persona.AddCommand<PersonaRollbackCommand>("rollback").WithDescription("Undo one change.");
+    });
+    config.AddBranch("reminders", reminders =>
+    {
+        reminders.SetDescription("What your companion will remind you of or ask about, and when she may reach out.");
+        reminders.SetDefaultCommand<RemindersListCommand>();
+        reminders.AddCommand<RemindersListCommand>("list").WithDescription("What is scheduled (--all: delivered too).");
+        reminders.AddCommand<RemindersCancelCommand>("cancel").WithDescription("Call one off.");
+        reminders.AddCommand<RemindersSettingsCommand>("settings").WithDescription("Your time zone, quiet hours and daily limit.");
+    });
+    config.AddCommand<MoodCommand>("mood").WithDescription("How you have seemed, day by day.");
+    config.AddCommand<ReflectionsCommand>("reflections").WithDescription("What your companion made of each day.");
+    config.AddCommand<OffCommand>("off").WithDescription("Switch your companion off: nothing is heard, kept or sent.");
+    config.AddCommand<OnCommand>("on").WithDescription("Switch your companion back on.");
     config.AddBranch("eval", evaluation => { evaluation.SetDescription("Measure how well memory recalls."); evaluation.AddCommand<EvalLocomoCommand>("locomo").WithDescription("Recall@k and search latency of memory on a LoCoMo file."); });
     config.AddBranch("model", model =>
     {

@@ -76,6 +76,12 @@ public sealed class Companion
         var text = personText.Trim();
         var heard = _services.Time.GetUtcNow();
 
+        // Inner life: switched off, nothing is heard or kept.
+        if (_services.Inner is { } innerLife && await innerLife.IsOffAsync(id, cancellationToken).ConfigureAwait(false))
+        {
+            throw new Inner.CompanionSwitchedOffException();
+        }
+
         // Remember the person's turn before anything can fail.
         var personTurn = await store.AppendTurnAsync(new NewTurn(id, sessionId, Speaker.Person, text, heard), cancellationToken).ConfigureAwait(false);
 
@@ -83,8 +89,13 @@ public sealed class Companion
         var recall = await _services.Recall.RecallAsync(new RecallRequest(id, text, personTurn.Id, heard), cancellationToken).ConfigureAwait(false);
         var relationship = await LearnPersonNameAsync(text, recall.RecentTurns, cancellationToken).ConfigureAwait(false);
 
+        // Inner life: how the person seems, feedback, reminders; it steers the reply's tone through the prompt.
+        var understanding = _services.Inner is { } inner
+            ? await inner.PerceiveAsync(Identity, personTurn, recall.RecentTurns, relationship.PersonName, cancellationToken).ConfigureAwait(false)
+            : null;
+
         // Respond.
-        var prompt = _composer.Compose(new PromptInputs(Identity, relationship, recall.Memories, recall.RecentTurns, text, heard) { Facts = recall.Facts, People = recall.People });
+        var prompt = _composer.Compose(new PromptInputs(Identity, relationship, recall.Memories, recall.RecentTurns, text, heard) { Facts = recall.Facts, People = recall.People, Guidance = understanding?.Guidance });
         CompanionLog.PromptComposed(_services.Logger, id, prompt.PromptTokens, prompt.DroppedTurns, prompt.DroppedMemories);
         var options = new ChatOptions
         {

@@ -11,4 +11,11 @@ public sealed record CompanionServices(
     IRecall Recall,
     TimeProvider Time,
     CompanionOptions Options,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>
+    /// The companion's inner life (appraisal, evolving persona, relationship, reminders, the on/off switch); null runs
+    /// the plain turn pipeline.
+    /// </summary>
+    public Inner.InnerLife? Inner { get; init; }
+}

@@ -18,6 +18,11 @@ public sealed record PromptInputs(
 
     /// <summary>Recalled people (best first).</summary>
     public IReadOnlyList<RecalledPerson> People { get; init; } = [];
+    /// <summary>
+    /// The inner life's words for this reply (who the companion is now, how the person seems, what to follow up);
+    /// kept before the relationship and memories when the prompt is tight. Null or empty adds nothing.
+    /// </summary>
+    public string? Guidance { get; init; }
 }
 
 /// <summary>The prompt as composed, with what had to be left out to fit.</summary>
@@ -41,6 +46,7 @@ public sealed class PromptComposer
 
     // Values order what is dropped first; only their order matters.
     private const double RelationshipValue = 1_000;
+    private const double GuidanceValue = 1_500;
     private const double LatestExchangeValue = 2_000;
     private const double MemoryBaseValue = 500;
     private const double OlderTurnBaseValue = 400;
@@ -126,6 +132,11 @@ public sealed class PromptComposer
         var relationship = RelationshipText(inputs.Relationship, inputs.Now);
         yield return new Piece(relationship, Cost(RelationshipSeparator + relationship), RelationshipValue);
 
+        if (!string.IsNullOrWhiteSpace(inputs.Guidance))
+        {
+            yield return new Piece(inputs.Guidance, Cost(RelationshipSeparator + inputs.Guidance), GuidanceValue) { IsGuidance = true };
+        }
+
         foreach (var memory in inputs.Memories)
         {
             var line = MemoryLine(memory);
@@ -158,7 +169,13 @@ public sealed class PromptComposer
     private static List<ChatMessage> Assemble(string persona, List<Piece> kept, string personTurn)
     {
         var system = new StringBuilder(persona);
-        var relationship = kept.FirstOrDefault(p => p.Turn is null && p.Heading is null);
+        var guidance = kept.FirstOrDefault(p => p.IsGuidance);
+        if (guidance is not null)
+        {
+            system.Append(RelationshipSeparator).Append(guidance.Text);
+        }
+
+        var relationship = kept.FirstOrDefault(p => p.Turn is null && p.Heading is null && !p.IsGuidance);
         if (relationship is not null)
         {
             system.Append(RelationshipSeparator).Append(relationship.Text);
@@ -271,5 +288,6 @@ public sealed class PromptComposer
 
         /// <summary>The system-message section the piece is listed under; null for the relationship and for turns.</summary>
         public string? Heading { get; init; }
+        public bool IsGuidance { get; init; }
     }
 }

@@ -167,6 +167,96 @@ internal static class SchemaMigrations
             through_turn_id INTEGER NOT NULL
         ) STRICT;
         """,
+
+        // 5: the companion's inner life (see SqliteCompanionStore.Inner*.cs): appraisals of the person's turns, persona
+        // versions, relationship milestones, open threads, scheduled outreach, the on/off switch with the person's
+        // outreach settings, and its reflections. Every table cascades from companions, so forgetting a companion forgets all of it; what
+        // was drawn from one turn (its appraisal, a reminder or follow-up it asked for) cascades from that turn, so
+        // forgetting a turn forgets those too.
+        """
+        CREATE TABLE inner_appraisals (
+            turn_id      INTEGER PRIMARY KEY NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+            companion_id TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            at           TEXT NOT NULL,
+            valence      REAL NOT NULL,
+            arousal      REAL NOT NULL,
+            emotions     TEXT NOT NULL, -- JSON array of strings
+            need         INTEGER NOT NULL,
+            source       INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE INDEX inner_appraisals_by_companion ON inner_appraisals (companion_id, at);
+
+        CREATE TABLE inner_persona_versions (
+            companion_id     TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            version          INTEGER NOT NULL,
+            at               TEXT NOT NULL,
+            persona          TEXT NOT NULL, -- JSON: traits, interests, self-description
+            kind             INTEGER NOT NULL,
+            reason           TEXT NOT NULL,
+            reverts_version  INTEGER NULL,
+            PRIMARY KEY (companion_id, version)
+        ) STRICT;
+
+        CREATE TABLE inner_milestones (
+            companion_id TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            kind         INTEGER NOT NULL,
+            at           TEXT NOT NULL,
+            turn_id      INTEGER NULL REFERENCES turns(id) ON DELETE SET NULL,
+            PRIMARY KEY (companion_id, kind)
+        ) STRICT;
+
+        CREATE TABLE inner_threads (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            companion_id   TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            about          TEXT NOT NULL,
+            raised_at      TEXT NOT NULL,
+            follow_up_at   TEXT NOT NULL,
+            source_turn_id INTEGER NULL REFERENCES turns(id) ON DELETE CASCADE,
+            closed_at      TEXT NULL
+        ) STRICT;
+
+        CREATE INDEX inner_threads_by_companion ON inner_threads (companion_id, closed_at, follow_up_at);
+
+        CREATE TABLE inner_outreach (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            companion_id   TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            kind           INTEGER NOT NULL,
+            text           TEXT NOT NULL,
+            due_at         TEXT NOT NULL,
+            created_at     TEXT NOT NULL,
+            status         INTEGER NOT NULL,
+            delivered_at   TEXT NULL,
+            source_turn_id INTEGER NULL REFERENCES turns(id) ON DELETE CASCADE
+        ) STRICT;
+
+        CREATE INDEX inner_outreach_by_companion ON inner_outreach (companion_id, status, due_at);
+
+        CREATE TABLE inner_settings (
+            companion_id  TEXT PRIMARY KEY NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            is_off        INTEGER NOT NULL DEFAULT 0,
+            switched_at   TEXT NULL,
+            time_zone     TEXT NULL,
+            quiet_from    INTEGER NULL, -- minutes after local midnight
+            quiet_until   INTEGER NULL,
+            daily_limit   INTEGER NULL
+        ) STRICT;
+
+        CREATE TABLE inner_reflections (
+            id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+            companion_id          TEXT NOT NULL REFERENCES companions(id) ON DELETE CASCADE,
+            at                    TEXT NOT NULL,
+            trigger_kind          INTEGER NOT NULL,
+            covers_until_turn_id  INTEGER NOT NULL,
+            summary               TEXT NOT NULL,
+            insights              TEXT NOT NULL, -- JSON array of strings
+            about_herself         TEXT NOT NULL,
+            source                INTEGER NOT NULL,
+            persona_version       INTEGER NULL
+        ) STRICT;
+
+        CREATE INDEX inner_reflections_by_companion ON inner_reflections (companion_id, id);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Kindred.Cli.Configuration;
 using Kindred.Core;
+using Kindred.Core.Inner;
 using Kindred.Models.Catalog;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
@@ -24,6 +25,10 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         [CommandOption("--remote-model <NAME>")]
         [Description("The model name on that server, e.g. qwen2.5:1.5b.")]
         public string? RemoteModel { get; init; }
+
+        [CommandOption("--private")]
+        [Description("Start with a private conversation: nothing said is remembered or stored (/public ends it).")]
+        public bool Private { get; init; }
 
         protected override void Apply(KindredSettings settings)
         {
@@ -50,7 +55,8 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         var (resolved, dataDirectory) = settings.Resolve();
         await using var runtime = await CompanionRuntime.StartAsync(resolved, dataDirectory, PullDefaultAsync, cancellationToken);
         var sessionId = Guid.NewGuid().ToString("N");
-        var services = runtime.Services(NullLogger.Instance, resolved.Companion);
+        var innerLife = new InnerLife(runtime.FullStore, runtime.Chat, TimeProvider.System, resolved.Inner, NullLogger.Instance);
+        var services = runtime.Services(NullLogger.Instance, resolved.Companion) with { Inner = innerLife };
         var awakening = await console.Status().StartAsync("Waking…", _ => Companion.WakeAsync(resolved.CompanionId, sessionId, services, cancellationToken));
 
         // A history that was imported, or said before long-term memory existed, is indexed while the person talks.
@@ -62,9 +68,36 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         await using var knowledge = runtime.StartKnowledgeWorker(NullLogger.Instance);
         knowledge.Notify(resolved.CompanionId, sessionId);
 
+        // Inner life: what she scheduled is delivered while the person is here, and waits in the store otherwise.
+        using var inner = new InnerChat(awakening.Companion, services, innerLife, console, sessionId);
+        inner.Attach();
+        if (settings.Private)
+        {
+            inner.StartPrivate();
+        }
+
+        inner.Reflector = new Reflector(runtime.Store, runtime.FullStore, runtime.FullStore, innerLife, runtime.Chat, TimeProvider.System, resolved.Inner);
+        inner.ReflectIfDue();
+        using var cancelReflection = cancellationToken.Register(inner.CancelReflection);
+        using var outreach = new OutreachLoop(new OutreachScheduler(runtime.FullStore, TimeProvider.System, resolved.Inner), resolved.CompanionId, TimeProvider.System, inner.DeliverAsync);
+        inner.Outreach = outreach;
+        using var stopOutreach = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delivering = Task.Run(() => outreach.RunAsync(stopOutreach.Token), CancellationToken.None);
+
         using var interrupter = new ReplyInterrupter(console);
-        var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter) { Knowledge = knowledge };
+        var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter, inner) { Knowledge = knowledge };
         await loop.RunAsync(awakening, runtime.ModelDescription, cancellationToken);
+        await stopOutreach.CancelAsync();
+        await inner.StopAsync();
+        try
+        {
+            await delivering;
+        }
+        catch (OperationCanceledException)
+        {
+            // What was not delivered waits for next time.
+        }
+
         await stopBacklog.CancelAsync();
         await RememberSessionAsync(knowledge, resolved.CompanionId, cancellationToken);
         try

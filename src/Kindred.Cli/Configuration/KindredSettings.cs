@@ -23,6 +23,9 @@ public sealed class KindredSettings
     /// <summary>How the companion replies.</summary>
     public CompanionOptions Companion { get; set; } = new();
 
+    /// <summary>The companion's inner life: turn appraisal and the person's default time zone.</summary>
+    public Kindred.Core.Inner.InnerLifeOptions Inner { get; set; } = new();
+
     /// <summary>Which companion to talk to (default "default"); one data folder can hold several.</summary>
     public string CompanionId { get; set; } = "default";
 
@@ -49,6 +52,7 @@ public sealed class KindredSettings
 
         Section(nameof(Companion), Companion.Validate);
         Section(nameof(Store), Store.Validate);
+        Section(nameof(Inner), () => Kindred.Core.Inner.LocalClock.FindZone(Inner.TimeZoneId));
         if (UsesRemote)
         {
             Section(nameof(Remote), Remote.Validate);

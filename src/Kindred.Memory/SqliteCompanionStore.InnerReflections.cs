@@ -1,0 +1,60 @@
+using Kindred.Core.Inner;
+
+namespace Kindred.Memory;
+
+// The companion's reflections on its days (inner-life schema step).
+public sealed partial class SqliteCompanionStore : IReflectionStore
+{
+    /// <inheritdoc />
+    public Task<StoredReflection> AddReflectionAsync(NewReflection reflection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reflection);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reflection.CompanionId, nameof(reflection));
+        ArgumentNullException.ThrowIfNull(reflection.Summary, nameof(reflection));
+        ArgumentNullException.ThrowIfNull(reflection.Insights, nameof(reflection));
+        ArgumentNullException.ThrowIfNull(reflection.AboutHerself, nameof(reflection));
+        return WriteAsync(async connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                "INSERT INTO inner_reflections (companion_id, at, trigger_kind, covers_until_turn_id, summary, insights, about_herself, source, persona_version) " +
+                "SELECT $companionId, $at, $trigger, $until, $summary, $insights, $about, $source, $version " +
+                "WHERE EXISTS (SELECT 1 FROM companions WHERE id = $companionId) RETURNING id;";
+            command.Parameters.AddWithValue("$companionId", reflection.CompanionId);
+            command.Parameters.AddWithValue("$at", StoredTime.Format(reflection.At));
+            command.Parameters.AddWithValue("$trigger", (int)reflection.Trigger);
+            command.Parameters.AddWithValue("$until", reflection.CoversUntilTurnId);
+            command.Parameters.AddWithValue("$summary", reflection.Summary);
+            command.Parameters.AddWithValue("$insights", InnerJson.SerializeWords(reflection.Insights));
+            command.Parameters.AddWithValue("$about", reflection.AboutHerself);
+            command.Parameters.AddWithValue("$source", (int)reflection.Source);
+            command.Parameters.AddWithValue("$version", (object?)reflection.PersonaVersion ?? DBNull.Value);
+            var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?
+                ?? throw UnknownCompanion(reflection.CompanionId);
+            return new StoredReflection(id, reflection with { At = reflection.At.ToUniversalTime() });
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredReflection>> GetInnerReflectionsAsync(string companionId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
+        return QueryAsync(
+            "SELECT id, at, trigger_kind, covers_until_turn_id, summary, insights, about_herself, source, persona_version " +
+            "FROM inner_reflections WHERE companion_id = $companionId ORDER BY id;",
+            command => command.Parameters.AddWithValue("$companionId", companionId),
+            reader => new StoredReflection(
+                reader.GetInt64(0),
+                new NewReflection(
+                    companionId,
+                    StoredTime.Parse(reader.GetString(1)),
+                    (ReflectionTrigger)reader.GetInt32(2),
+                    reader.GetInt64(3),
+                    reader.GetString(4),
+                    InnerJson.DeserializeWords(reader.GetString(5)),
+                    reader.GetString(6),
+                    (AppraisalSource)reader.GetInt32(7),
+                    reader.IsDBNull(8) ? null : reader.GetInt32(8))),
+            cancellationToken);
+    }
+}
