@@ -27,7 +27,11 @@ public sealed partial class SqliteCompanionStore
     public Task<bool> ForgetTurnAsync(string companionId, long turnId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
+        // Someone known only from this turn goes with it. The turn's own delete comes last: its count is the result.
         return ForgetAsync(
+            "DELETE FROM people WHERE companion_id = $companionId " +
+            "AND id IN (SELECT person_id FROM person_episodes WHERE turn_id = $turnId) " +
+            "AND NOT EXISTS (SELECT 1 FROM person_episodes e WHERE e.person_id = people.id AND e.turn_id <> $turnId);" +
             "DELETE FROM turns WHERE id = $turnId AND companion_id = $companionId;",
             command =>
             {

@@ -8,17 +8,37 @@ namespace Kindred.Memory;
 public sealed partial class SqliteCompanionStore
 {
     /// <inheritdoc />
-    public Task<bool> ForgetFactAsync(string companionId, long factId, CancellationToken cancellationToken)
+    public async Task<bool> ForgetFactAsync(string companionId, long factId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return ForgetAsync(
-            "DELETE FROM facts WHERE id = $factId AND companion_id = $companionId;",
+        var fact = (await GetFactsAsync(companionId, includeSuperseded: true, cancellationToken).ConfigureAwait(false)).FirstOrDefault(f => f.Id == factId);
+        if (fact is null)
+        {
+            return false;
+        }
+
+        // A summary or reflection that repeats what the fact says would keep it: they go with it. The turns it was
+        // learned from stay (forgetting those is forgetting a turn). The fact's own delete comes last: its count is
+        // the result.
+        var sql = new StringBuilder();
+        var value = fact.Value.Trim();
+        if (value.Length >= 3)
+        {
+            sql.Append("DELETE FROM summaries WHERE companion_id = $companionId AND text LIKE $like ESCAPE '\\';")
+                .Append("DELETE FROM reflections WHERE companion_id = $companionId AND text LIKE $like ESCAPE '\\';");
+        }
+
+        sql.Append("DELETE FROM facts WHERE id = $factId AND companion_id = $companionId;");
+
+        return await ForgetAsync(
+            sql.ToString(),
             command =>
             {
                 command.Parameters.AddWithValue("$companionId", companionId);
                 command.Parameters.AddWithValue("$factId", factId);
+                command.Parameters.AddWithValue("$like", "%" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%");
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -80,10 +80,19 @@ internal sealed class KindredProcess : IDisposable
     public static async Task<KindredProcess> RunAsync(string input, params string[] args)
     {
         var kindred = Start(args);
-        await kindred._process.StandardInput.WriteAsync(input);
-        kindred._process.StandardInput.Close();
-        await kindred.WaitForExitAsync();
-        return kindred;
+        try
+        {
+            await kindred._process.StandardInput.WriteAsync(input);
+            kindred._process.StandardInput.Close();
+            await kindred.WaitForExitAsync();
+            return kindred;
+        }
+        catch
+        {
+            // A run that never ends must not outlive its test (and slow every test after it).
+            kindred.Dispose();
+            throw;
+        }
     }
 
     public async Task SendLineAsync(string line)

@@ -150,7 +150,8 @@ public sealed class PostgresStoreTests(PostgresServer server)
         var byWords = await reopened.SearchAsync("c1", "Rex", 1, DateTimeOffset.MaxValue, None);
         Assert.True(await reopened.ForgetTurnAsync("c1", dog.Id, None));
 
-        Assert.Equal(("close in meaning to the question", dog.Id), (byMeaning.Single().Why, byMeaning[0].Turn.Id));
+        Assert.Equal(dog.Id, byMeaning.Single().Turn.Id);
+        Assert.StartsWith("close in meaning", byMeaning[0].Why, StringComparison.Ordinal);
         Assert.Equal(dog.Id, byWords.Single().Turn.Id);
         Assert.Contains("words", byWords[0].Why, StringComparison.Ordinal);
         Assert.Empty(await reopened.SearchAsync("c1", "puppy Rex", 10, DateTimeOffset.MaxValue, None));

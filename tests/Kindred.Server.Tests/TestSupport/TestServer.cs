@@ -83,13 +83,25 @@ public sealed class TestServer : IAsyncDisposable
             tokens = new WordCounter();
         }
 
-        var options = new ServerOptions { Port = 0, SiloPort = FreePort(), GatewayPort = FreePort(), ServiceId = "kindred-test", SignInsPerMinute = 1000 };
-        configure?.Invoke(options);
         var companion = new CompanionOptions { MaxReplyTokens = 24 };
         var backend = new CompanionBackend(store, memory, chat, tokens, "test-model", dataDirectory, companion, model?.Scheduler);
-        var app = await KindredServer.BuildAsync(options, backend, null, CancellationToken.None);
-        await app.StartAsync();
-        return new TestServer(app, store, memory, embedder, model, dataDirectory, owns);
+
+        // A free port can be taken by another test process between finding it and binding it: try fresh ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            var options = new ServerOptions { Port = 0, SiloPort = FreePort(), GatewayPort = FreePort(), ServiceId = "kindred-test", SignInsPerMinute = 1000 };
+            configure?.Invoke(options);
+            var app = await KindredServer.BuildAsync(options, backend, null, CancellationToken.None);
+            try
+            {
+                await app.StartAsync();
+                return new TestServer(app, store, memory, embedder, model, dataDirectory, owns);
+            }
+            catch (Microsoft.AspNetCore.Connections.AddressInUseException) when (attempt < 5 && options.SiloPort != 0)
+            {
+                await app.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Signs up a new account and signs it in; the client sends its token.</summary>
