@@ -12,42 +12,11 @@ namespace Kindred.Cli.Commands;
 /// <summary><c>kindred chat</c>: talk with your companion in the terminal.</summary>
 public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand.Settings>
 {
-    public sealed class Settings : CommonSettings
+    public sealed class Settings : ModelChoiceSettings
     {
-        [CommandOption("-m|--model <NAME_OR_PATH>")]
-        [Description("A model from 'kindred model list', or the path of a GGUF file.")]
-        public string? Model { get; init; }
-
-        [CommandOption("--endpoint <URL>")]
-        [Description("Use an OpenAI-compatible server instead of an embedded model, e.g. http://127.0.0.1:11434/v1.")]
-        public string? Endpoint { get; init; }
-
-        [CommandOption("--remote-model <NAME>")]
-        [Description("The model name on that server, e.g. qwen2.5:1.5b.")]
-        public string? RemoteModel { get; init; }
-
         [CommandOption("--private")]
         [Description("Start with a private conversation: nothing said is remembered or stored (/public ends it).")]
         public bool Private { get; init; }
-
-        protected override void Apply(KindredSettings settings)
-        {
-            if (!string.IsNullOrWhiteSpace(Model))
-            {
-                settings.Model.ModelPath = Model;
-                settings.Remote.Endpoint = "";
-            }
-
-            if (!string.IsNullOrWhiteSpace(Endpoint))
-            {
-                settings.Remote.Endpoint = Endpoint;
-            }
-
-            if (!string.IsNullOrWhiteSpace(RemoteModel))
-            {
-                settings.Remote.Model = RemoteModel;
-            }
-        }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)

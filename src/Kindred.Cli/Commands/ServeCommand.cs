@@ -14,20 +14,8 @@ namespace Kindred.Cli.Commands;
 /// <summary><c>kindred serve</c>: the server, for many people and many companions, on 127.0.0.1 unless told otherwise.</summary>
 public sealed class ServeCommand(IAnsiConsole console) : AsyncCommand<ServeCommand.Settings>
 {
-    public sealed class Settings : CommonSettings
+    public sealed class Settings : ModelChoiceSettings
     {
-        [CommandOption("-m|--model <NAME_OR_PATH>")]
-        [Description("A model from 'kindred model list', or the path of a GGUF file.")]
-        public string? Model { get; init; }
-
-        [CommandOption("--endpoint <URL>")]
-        [Description("Use an OpenAI-compatible server instead of an embedded model.")]
-        public string? Endpoint { get; init; }
-
-        [CommandOption("--remote-model <NAME>")]
-        [Description("The model name on that server.")]
-        public string? RemoteModel { get; init; }
-
         [CommandOption("--address <IP>")]
         [Description("The address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).")]
         public string? Address { get; init; }
@@ -46,21 +34,7 @@ public sealed class ServeCommand(IAnsiConsole console) : AsyncCommand<ServeComma
 
         protected override void Apply(KindredSettings settings)
         {
-            if (!string.IsNullOrWhiteSpace(Model))
-            {
-                settings.Model.ModelPath = Model;
-                settings.Remote.Endpoint = "";
-            }
-
-            if (!string.IsNullOrWhiteSpace(Endpoint))
-            {
-                settings.Remote.Endpoint = Endpoint;
-            }
-
-            if (!string.IsNullOrWhiteSpace(RemoteModel))
-            {
-                settings.Remote.Model = RemoteModel;
-            }
+            base.Apply(settings);
 
             var server = settings.Server;
             server.Address = string.IsNullOrWhiteSpace(Address) ? server.Address : Address;
