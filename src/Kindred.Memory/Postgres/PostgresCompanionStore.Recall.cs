@@ -14,15 +14,15 @@ public sealed partial class PostgresCompanionStore
             return adjacent;
         }
 
-        // Each neighbour is one index seek on (companion_id, id), however long the history is.
+        // Each neighbour is one index seek on (companion_id, id), however long the history is; a neighbour in another
+        // session is no neighbour.
         await using var command = Command(
-            "SELECT t.id, " +
-            "(SELECT p.id FROM turns p WHERE p.companion_id = t.companion_id AND p.id < t.id ORDER BY p.id DESC LIMIT 1), " +
-            "(SELECT p.session_id FROM turns p WHERE p.companion_id = t.companion_id AND p.id < t.id ORDER BY p.id DESC LIMIT 1), " +
-            "(SELECT n.id FROM turns n WHERE n.companion_id = t.companion_id AND n.id > t.id ORDER BY n.id LIMIT 1), " +
-            "(SELECT n.session_id FROM turns n WHERE n.companion_id = t.companion_id AND n.id > t.id ORDER BY n.id LIMIT 1), " +
-            "t.session_id " +
-            "FROM turns t WHERE t.companion_id = @companionId AND t.id = ANY(@ids);");
+            "SELECT t.id, b.id, a.id FROM turns t " +
+            "LEFT JOIN LATERAL (SELECT p.id, p.session_id FROM turns p WHERE p.companion_id = t.companion_id AND p.id < t.id " +
+            "ORDER BY p.id DESC LIMIT 1) b ON b.session_id = t.session_id " +
+            "LEFT JOIN LATERAL (SELECT n.id, n.session_id FROM turns n WHERE n.companion_id = t.companion_id AND n.id > t.id " +
+            "ORDER BY n.id LIMIT 1) a ON a.session_id = t.session_id " +
+            "WHERE t.companion_id = @companionId AND t.id = ANY(@ids);");
         command.Parameters.AddWithValue("companionId", companionId);
         command.Parameters.AddWithValue("ids", turnIds.ToArray());
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -30,10 +30,9 @@ public sealed partial class PostgresCompanionStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var session = reader.GetString(5);
-                long? before = !reader.IsDBNull(1) && reader.GetString(2) == session ? reader.GetInt64(1) : null;
-                long? after = !reader.IsDBNull(3) && reader.GetString(4) == session ? reader.GetInt64(3) : null;
-                adjacent[reader.GetInt64(0)] = (before, after);
+                adjacent[reader.GetInt64(0)] = (
+                    reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                    reader.IsDBNull(2) ? null : reader.GetInt64(2));
             }
         }
 

@@ -53,6 +53,26 @@ public abstract class StoreContractTests : IAsyncLifetime
     private Task<IReadOnlyList<StoredTurn>> AppendDistractorsAsync(string companionId, int count) =>
         Store.AppendTurnsAsync([.. Enumerable.Range(0, count).Select(i => Samples.Turn(Corpus.Distractor(i), companionId, at: Samples.WokeAt.AddMinutes(i)))], None);
 
+    // Recall's lookups
+
+    [Fact]
+    public async Task NeighboursAreTheTurnsJustBeforeAndAfterInTheSameSessionOnly()
+    {
+        var id = await WakeAsync();
+        var other = await WakeAsync("c2");
+        var first = await Store.AppendTurnAsync(Samples.Turn("first", id, sessionId: "s1"), None);
+        var second = await Store.AppendTurnAsync(Samples.Turn("second", id, sessionId: "s1"), None);
+        var stranger = await Store.AppendTurnAsync(Samples.Turn("another companion's", other, sessionId: "s1"), None);
+        var nextSession = await Store.AppendTurnAsync(Samples.Turn("next session", id, sessionId: "s2"), None);
+
+        var adjacent = await Store.GetAdjacentTurnIdsAsync(id, [first.Id, second.Id, nextSession.Id, stranger.Id], None);
+
+        Assert.Equal(3, adjacent.Count);
+        Assert.Equal(((long?)null, (long?)second.Id), adjacent[first.Id]);
+        Assert.Equal(((long?)first.Id, (long?)null), adjacent[second.Id]);
+        Assert.Equal(((long?)null, (long?)null), adjacent[nextSession.Id]);
+    }
+
     // Companions
 
     [Fact]
