@@ -18,7 +18,20 @@ public interface ICompanionGrain : IGrainWithStringKey
     /// interrupted reply.
     /// </summary>
     /// <exception cref="CompanionBusyException">The model is busy with other conversations and its queue is full.</exception>
+    /// <exception cref="CompanionOffException">The companion is switched off: nothing was heard or stored.</exception>
     IAsyncEnumerable<string> ReplyAsync(string personText, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Answers the person in a private conversation, streaming the reply: nothing of it is stored, anywhere. The
+    /// conversation's turns live only in this grain's memory, under <paramref name="conversationId"/>, until
+    /// <see cref="EndPrivateAsync"/> or the grain deactivates.
+    /// </summary>
+    /// <exception cref="CompanionOffException">The companion is switched off.</exception>
+    /// <exception cref="CompanionBusyException">The model is busy with other conversations and its queue is full.</exception>
+    IAsyncEnumerable<string> PrivateReplyAsync(string personText, string conversationId, CancellationToken cancellationToken);
+
+    /// <summary>Ends a private conversation: its turns are dropped from memory.</summary>
+    Task EndPrivateAsync(string conversationId);
 
     /// <summary>Whether a reply is being generated now.</summary>
     Task<bool> IsReplyingAsync();

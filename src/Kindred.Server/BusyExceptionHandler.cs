@@ -20,6 +20,12 @@ internal sealed class BusyExceptionHandler(ILogger<BusyExceptionHandler> logger)
             return true;
         }
 
+        if (exception is CompanionOffException off)
+        {
+            await ReplyStreams.Off(httpContext, off).ConfigureAwait(false);
+            return true;
+        }
+
         ServerLog.Unhandled(logger, exception.GetType().Name, httpContext.Request.Method, httpContext.Request.Path);
         return false;
     }

@@ -1,4 +1,5 @@
 using Kindred.Core;
+using Kindred.Core.Inner;
 using Kindred.Memory;
 using Kindred.Memory.Recall;
 using Kindred.Models.Local;
@@ -13,6 +14,8 @@ namespace Kindred.Server;
 /// </summary>
 /// <param name="Scheduler">The embedded model's scheduler, whose queue depth is reported; null for a remote model.</param>
 /// <param name="ModelId">The model's name, as reported to API clients.</param>
+/// <param name="Clock">The companions' clock: turns, moods, reminders and outreach (default the system's; tests bring a fake one).</param>
+/// <param name="Inner">How the companions' inner life runs (default <see cref="InnerLifeOptions"/>'s defaults).</param>
 public sealed record CompanionBackend(
     IMemoryStore Store,
     MemoryIndex Memory,
@@ -21,4 +24,6 @@ public sealed record CompanionBackend(
     string ModelId,
     string DataDirectory,
     CompanionOptions Companion,
-    BatchScheduler? Scheduler = null);
+    BatchScheduler? Scheduler = null,
+    TimeProvider? Clock = null,
+    InnerLifeOptions? Inner = null);

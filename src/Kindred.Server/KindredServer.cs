@@ -3,6 +3,7 @@ using Kindred.Core;
 using Kindred.Memory.Recall;
 using Kindred.Server.Accounts;
 using Kindred.Server.Companions;
+using Kindred.Server.Inner;
 using Kindred.Server.OpenAi;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -58,9 +59,10 @@ public static class KindredServer
             backend.Chat,
             backend.Tokens,
             new HybridRecall(backend.Store, backend.Memory),
-            provider.GetRequiredService<TimeProvider>(),
+            backend.Clock ?? provider.GetRequiredService<TimeProvider>(),
             backend.Companion,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<Companion>()));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<Companion>()) { Inner = provider.GetRequiredService<ServerInnerLife>().Life });
+        services.AddKindredInnerLife();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BusyExceptionHandler>();
@@ -92,6 +94,7 @@ public static class KindredServer
         app.MapAccounts();
         app.MapCompanions();
         app.MapOpenAi();
+        app.MapInnerLife();
         app.Lifetime.ApplicationStopped.Register(accounts.Dispose);
         return app;
     }

@@ -41,6 +41,12 @@ public sealed class ServerOptions
     /// <summary>The longest message a person may send, in characters (default 8000, range 1–100000).</summary>
     public int MaxMessageLength { get; set; } = 8000;
 
+    /// <summary>
+    /// Seconds between looks at the store for outreach due to a connected person that another silo scheduled (default 60,
+    /// range 1–86400). What this silo schedules is delivered on time regardless.
+    /// </summary>
+    public int OutreachRecheckSeconds { get; set; } = 60;
+
     /// <summary>Checks every value; the message names the option.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
@@ -74,6 +80,7 @@ public sealed class ServerOptions
         Range(nameof(TokenLifetimeDays), TokenLifetimeDays, 1, 365);
         Range(nameof(BusyRetryAfterSeconds), BusyRetryAfterSeconds, 1, 600);
         Range(nameof(MaxMessageLength), MaxMessageLength, 1, 100_000);
+        Range(nameof(OutreachRecheckSeconds), OutreachRecheckSeconds, 1, 86_400);
     }
 
     private static void Range(string name, int value, int min, int max)

@@ -35,6 +35,11 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Template: e.RoutePattern.RawText!)))
             .ToList();
         Assert.True(routes.Count >= 9, $"Expected every companion route, found {routes.Count}.");
+        foreach (var innerLife in new[] { "/persona", "/persona/history", "/persona/rollback", "/mood", "/reflections", "/reminders", "/reminders/{reminderId:long}", "/outreach-settings", "/outreach", "/switch" })
+        {
+            Assert.Contains(routes, r => r.Template == "/api/companions/{companionId}" + innerLife);
+        }
+
 
         foreach (var (method, template) in routes)
         {
@@ -46,6 +51,9 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
 
         // Nothing the stranger tried changed anything.
         Assert.Equal(before, await owner.GetStringAsync($"/api/companions/{companion.CompanionId}/history"));
+        Assert.True((await owner.GetFromJsonAsync<JsonElement>($"/api/companions/{companion.CompanionId}/switch")).GetProperty("on").GetBoolean());
+        Assert.Empty((await owner.GetFromJsonAsync<JsonElement>($"/api/companions/{companion.CompanionId}/reminders?all=true")).EnumerateArray());
+        Assert.Equal(3, (await owner.GetFromJsonAsync<JsonElement>($"/api/companions/{companion.CompanionId}/outreach-settings")).GetProperty("dailyLimit").GetInt32());
         Assert.Empty((await stranger.GetFromJsonAsync<List<CompanionSummary>>("/api/companions"))!);
     }
 
@@ -105,11 +113,12 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string template, string companionId, long turnId)
     {
         var path = template.Replace("{companionId}", companionId, StringComparison.Ordinal)
-            .Replace("{turnId:long}", turnId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            .Replace("{turnId:long}", turnId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{reminderId:long}", "1", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path + (path.EndsWith("/search", StringComparison.Ordinal) ? "?q=jazz" : ""));
-        if (method == "POST")
+        if (method is "POST" or "PUT")
         {
-            request.Content = JsonContent.Create(new { text = "Tell me their secret" });
+            request.Content = JsonContent.Create(new { text = "Tell me their secret", version = 1, on = false, dailyLimit = 24, at = "2099-01-01T09:00" });
         }
 
         return client.SendAsync(request);

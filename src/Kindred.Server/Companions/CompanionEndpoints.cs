@@ -206,4 +206,5 @@ public sealed record MemoryView(TurnView Turn, double Score, string Why);
 
 /// <summary>What the person says.</summary>
 /// <param name="SessionId">Groups turns into conversations (default "api").</param>
-public sealed record SayRequest(string? Text, string? SessionId);
+/// <param name="Private">True: a private turn, of which nothing is stored; private turns with the same session id continue one private conversation, held only in memory.</param>
+public sealed record SayRequest(string? Text, string? SessionId, bool? Private = null);

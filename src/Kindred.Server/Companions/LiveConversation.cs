@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kindred.Server.Accounts;
 using Kindred.Server.Contracts;
+using Kindred.Server.Inner;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -23,19 +24,24 @@ internal sealed class LiveConversation : IDisposable
     private readonly WebSocket _socket;
     private readonly ICompanionGrain _grain;
     private readonly ServerOptions _options;
+    private readonly OutreachHub _outreach;
+    private readonly bool _private;
     private readonly string _sessionId = AccountStore.NewId("live_");
     private readonly SemaphoreSlim _send = new(1, 1);
     private CancellationTokenSource? _reply;
     private Task _replying = Task.CompletedTask;
 
-    private LiveConversation(WebSocket socket, ICompanionGrain grain, ServerOptions options)
+    private LiveConversation(WebSocket socket, ICompanionGrain grain, ServerOptions options, OutreachHub outreach, bool isPrivate)
     {
         _socket = socket;
         _grain = grain;
         _options = options;
+        _outreach = outreach;
+        _private = isPrivate;
     }
 
-    public static async Task AcceptAsync(string companionId, HttpContext context, IGrainFactory grains, ServerOptions options, ILogger<LiveConversation> logger)
+    /// <param name="private">True: a private conversation, of which nothing is stored (?private=true).</param>
+    public static async Task AcceptAsync(string companionId, HttpContext context, IGrainFactory grains, ServerOptions options, OutreachHub outreach, ILogger<LiveConversation> logger, bool? @private = null)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -48,22 +54,32 @@ internal sealed class LiveConversation : IDisposable
         var woken = await grain.WakeAsync(CompanionEndpoints.ApiSession, context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         ServerLog.LiveOpened(logger, companionId);
-        using var conversation = new LiveConversation(socket, grain, options);
+        using var conversation = new LiveConversation(socket, grain, options, outreach, @private == true);
         try
         {
             await conversation.RunAsync(woken, context.RequestAborted).ConfigureAwait(false);
         }
         finally
         {
+            if (conversation._private)
+            {
+                await grain.EndPrivateAsync(conversation._sessionId).ConfigureAwait(false);
+            }
+
             ServerLog.LiveClosed(logger, companionId);
         }
     }
 
     private async Task RunAsync(CompanionWoken woken, CancellationToken aborted)
     {
+        // Listening for outreach before "ready", so anything scheduled after the client saw "ready" reaches it.
+        using var listening = _outreach.Connect(woken.CompanionId, new OutreachListener(_sessionId, SendOutreachAsync));
         try
         {
-            await SendAsync(new ServerMessage("ready") { CompanionId = woken.CompanionId, Name = woken.Name, SessionId = _sessionId }, aborted).ConfigureAwait(false);
+            await SendAsync(new ServerMessage("ready") { CompanionId = woken.CompanionId, Name = woken.Name, SessionId = _sessionId, Private = _private ? true : null }, aborted).ConfigureAwait(false);
+
+            // What waited for the person to connect is said now.
+            await _outreach.WakeAsync(woken.CompanionId, aborted).ConfigureAwait(false);
             var buffer = new byte[(_options.MaxMessageLength * 4) + 1024];
             while (true)
             {
@@ -138,7 +154,8 @@ internal sealed class LiveConversation : IDisposable
         var status = "complete";
         try
         {
-            await foreach (var token in _grain.ReplyAsync(text, _sessionId, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+            var reply = _private ? _grain.PrivateReplyAsync(text, _sessionId, cancellationToken) : _grain.ReplyAsync(text, _sessionId, cancellationToken);
+            await foreach (var token in reply.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 // Not the reply's token: cancelling a WebSocket send aborts the whole socket, and an interrupt must not.
                 await SendAsync(new ServerMessage("token") { Text = token }, CancellationToken.None).ConfigureAwait(false);
@@ -151,6 +168,11 @@ internal sealed class LiveConversation : IDisposable
         catch (CompanionBusyException busy)
         {
             await SendAsync(Error("busy", busy.Message) with { RetryAfter = busy.RetryAfterSeconds }, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+        catch (CompanionOffException off)
+        {
+            await SendAsync(Error("off", off.Message), CancellationToken.None).ConfigureAwait(false);
             return;
         }
         catch (WebSocketException)
@@ -212,6 +234,24 @@ internal sealed class LiveConversation : IDisposable
         }
     }
 
+    private async Task<bool> SendOutreachAsync(long outreachId, string words)
+    {
+        if (_socket.State != WebSocketState.Open)
+        {
+            return false;
+        }
+
+        try
+        {
+            await SendAsync(new ServerMessage("outreach") { Id = outreachId, Text = words }, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         _send.Dispose();
@@ -241,5 +281,9 @@ internal sealed class LiveConversation : IDisposable
         public string? Message { get; init; }
 
         public int? RetryAfter { get; init; }
+
+        public long? Id { get; init; }
+
+        public bool? Private { get; init; }
     }
 }

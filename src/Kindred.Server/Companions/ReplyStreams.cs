@@ -22,7 +22,12 @@ internal static class ReplyStreams
         }
 
         var session = string.IsNullOrWhiteSpace(request.SessionId) ? CompanionEndpoints.ApiSession : request.SessionId.Trim();
-        var reply = grains.GetGrain<ICompanionGrain>(companionId).ReplyAsync(request.Text!, session, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var grain = grains.GetGrain<ICompanionGrain>(companionId);
+
+        // A private turn continues the private conversation of its session id, held only in the grain's memory.
+        var reply = (request.Private == true
+            ? grain.PrivateReplyAsync(request.Text!, "sse:" + session, cancellationToken)
+            : grain.ReplyAsync(request.Text!, session, cancellationToken)).GetAsyncEnumerator(cancellationToken);
         await using (reply.ConfigureAwait(false))
         {
             bool more;
@@ -33,6 +38,11 @@ internal static class ReplyStreams
             catch (CompanionBusyException busy)
             {
                 await Busy(context, busy).ConfigureAwait(false);
+                return;
+            }
+            catch (CompanionOffException off)
+            {
+                await Off(context, off).ConfigureAwait(false);
                 return;
             }
 
@@ -54,6 +64,9 @@ internal static class ReplyStreams
         return TypedResults.Problem(title: "The model is busy with other conversations; try again in a moment.", statusCode: StatusCodes.Status429TooManyRequests)
             .ExecuteAsync(context);
     }
+
+    internal static Task Off(HttpContext context, CompanionOffException off) =>
+        TypedResults.Problem(title: "She is switched off.", detail: off.Message, statusCode: StatusCodes.Status409Conflict).ExecuteAsync(context);
 
     private static async Task WriteEventAsync<T>(HttpResponse response, string name, T data, CancellationToken cancellationToken)
     {

@@ -1,6 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Kindred.Core;
+using Kindred.Core.Inner;
+using Kindred.Server.Companions;
+using Kindred.Server.Inner;
 using Kindred.Models.Local;
 using Kindred.Server.Contracts;
 using Microsoft.Extensions.Logging;
@@ -21,9 +24,14 @@ namespace Kindred.Server.Grains;
 /// </remarks>
 [Reentrant]
 [SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never asked for holds nothing to dispose, and a late waiter may still hold it at deactivation.")]
-internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices services, ServerOptions options, CompanionMetrics metrics, ILogger<CompanionGrain> logger) : Grain, ICompanionGrain
+internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices services, ServerOptions options, CompanionMetrics metrics, ILogger<CompanionGrain> logger, ServerInnerLife inner, OutreachHub outreach) : Grain, ICompanionGrain
 {
+    // Private conversations live here only, so a grain holds a few at most; the oldest goes first.
+    private const int MaxPrivateConversations = 8;
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly Dictionary<string, PrivateConversation> _private = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopReflecting = new();
+    private Task _reflecting = Task.CompletedTask;
     private Companion? _companion;
     private int _replying;
 
@@ -36,11 +44,13 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.Deactivated();
         ServerLog.CompanionDeactivated(logger, CompanionId, reason.ReasonCode.ToString());
-        return Task.CompletedTask;
+        _private.Clear();
+        await _stopReflecting.CancelAsync();
+        await _reflecting;
     }
 
     public async Task<CompanionWoken> WakeAsync(string sessionId, CancellationToken cancellationToken)
@@ -86,6 +96,10 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
                         metrics.Refused();
                         throw new CompanionBusyException(options.BusyRetryAfterSeconds);
                     }
+                    catch (CompanionSwitchedOffException)
+                    {
+                        throw new CompanionOffException();
+                    }
 
                     if (first)
                     {
@@ -99,6 +113,7 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
             }
 
             metrics.TurnCompleted(services.Time.GetElapsedTime(started));
+            ReflectIfDue();
         }
         finally
         {
@@ -125,4 +140,97 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         }
     }
 
+    public async IAsyncEnumerable<string> PrivateReplyAsync(string personText, string conversationId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        Interlocked.Exchange(ref _replying, 1);
+        try
+        {
+            _companion ??= (await Companion.WakeAsync(CompanionId, CompanionEndpoints.ApiSession, services, cancellationToken)).Companion;
+            if (!_private.TryGetValue(conversationId, out var conversation))
+            {
+                if (_private.Count >= MaxPrivateConversations)
+                {
+                    _private.Remove(_private.Keys.First());
+                }
+
+                conversation = new PrivateConversation(_companion.Identity, services);
+                _private[conversationId] = conversation;
+            }
+
+            var reply = conversation.ReplyAsync(personText, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (reply)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (!await reply.MoveNextAsync())
+                        {
+                            break;
+                        }
+                    }
+                    catch (SchedulerBusyException)
+                    {
+                        ServerLog.ModelBusy(logger, CompanionId);
+                        metrics.Refused();
+                        throw new CompanionBusyException(options.BusyRetryAfterSeconds);
+                    }
+                    catch (CompanionSwitchedOffException)
+                    {
+                        throw new CompanionOffException();
+                    }
+
+                    yield return reply.Current;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _replying, 0);
+            _turn.Release();
+        }
+    }
+
+    public Task EndPrivateAsync(string conversationId)
+    {
+        _private.Remove(conversationId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Reflects in the background when enough has happened (or a day has passed): never on a reply's critical path, one
+    /// reflection at a time. A check-in it plans is handed to outreach at once.
+    /// </summary>
+    private void ReflectIfDue()
+    {
+        if (inner.Reflector is not { } reflector || inner.Life is not { } life || !_reflecting.IsCompleted)
+        {
+            return;
+        }
+
+        var companionId = CompanionId;
+        var token = _stopReflecting.Token;
+        _reflecting = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    if (!await life.IsOffAsync(companionId, token)
+                        && await reflector.ReflectIfDueAsync(companionId, token) is { CheckIn: not null })
+                    {
+                        await outreach.WakeAsync(companionId, token);
+                    }
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Deactivating: the reflection happens after a later turn.
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.Data.Common.DbException)
+                {
+                    InnerServerLog.ReflectionFailed(logger, companionId, ex.GetType().Name);
+                }
+            },
+            CancellationToken.None);
+    }
 }

@@ -100,6 +100,11 @@ internal static class OpenAiEndpoints
                 await ErrorAsync(context, StatusCodes.Status429TooManyRequests, busy.Message, "rate_limit_error", "model_busy").ConfigureAwait(false);
                 return;
             }
+            catch (CompanionOffException off)
+            {
+                await ErrorAsync(context, StatusCodes.Status409Conflict, off.Message, "invalid_request_error", "companion_off").ConfigureAwait(false);
+                return;
+            }
 
             if (request.Stream == true)
             {

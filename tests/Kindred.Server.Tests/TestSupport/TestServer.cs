@@ -56,7 +56,9 @@ public sealed class TestServer : IAsyncDisposable
         string? dataDirectory = null,
         int sequences = 4,
         int queued = 16,
-        int contextLength = 0)
+        int contextLength = 0,
+        TimeProvider? clock = null,
+        string timeZone = "UTC")
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("kindred-server-test-").FullName;
@@ -84,7 +86,7 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         var companion = new CompanionOptions { MaxReplyTokens = 24 };
-        var backend = new CompanionBackend(store, memory, chat, tokens, "test-model", dataDirectory, companion, model?.Scheduler);
+        var backend = new CompanionBackend(store, memory, chat, tokens, "test-model", dataDirectory, companion, model?.Scheduler, clock, new Kindred.Core.Inner.InnerLifeOptions { TimeZoneId = timeZone });
 
         // A free port can be taken by another test process between finding it and binding it: try fresh ones.
         for (var attempt = 1; ; attempt++)

@@ -1,0 +1,57 @@
+using Kindred.Core.Inner;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kindred.Server.Inner;
+
+/// <summary>
+/// The inner life every companion on this silo shares: appraisal, the evolving persona, reminders and the switch
+/// (<see cref="Life"/>), reflection, and outreach scheduling. All of it is state in the store, so any silo can serve
+/// any companion. Only a store that keeps an inner life has one (SQLite today); with another, <see cref="Life"/> is null
+/// and companions run the plain turn pipeline.
+/// </summary>
+internal sealed class ServerInnerLife
+{
+    public ServerInnerLife(CompanionBackend backend, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        Time = backend.Clock ?? TimeProvider.System;
+        Options = backend.Inner ?? new InnerLifeOptions();
+        if (backend.Store is IInnerLifeStore store)
+        {
+            Store = store;
+            Life = new InnerLife(store, backend.Chat, Time, Options, loggers.CreateLogger<InnerLife>());
+            Scheduler = new OutreachScheduler(store, Time, Options);
+            if (backend.Store is IReflectionStore reflections)
+            {
+                Reflections = reflections;
+                Reflector = new Reflector(backend.Store, store, reflections, Life, backend.Chat, Time, Options);
+            }
+        }
+    }
+
+    public TimeProvider Time { get; }
+
+    public InnerLifeOptions Options { get; }
+
+    public IInnerLifeStore? Store { get; }
+
+    public InnerLife? Life { get; }
+
+    public OutreachScheduler? Scheduler { get; }
+
+    public IReflectionStore? Reflections { get; }
+
+    public Reflector? Reflector { get; }
+}
+
+/// <summary>Registers the inner life and outreach delivery.</summary>
+internal static class InnerLifeServices
+{
+    public static IServiceCollection AddKindredInnerLife(this IServiceCollection services)
+    {
+        services.AddSingleton<ServerInnerLife>();
+        services.AddSingleton<OutreachHub>();
+        return services;
+    }
+}
