@@ -73,7 +73,7 @@ internal sealed class LiveConversation : IDisposable
     private async Task RunAsync(CompanionWoken woken, CancellationToken aborted)
     {
         // Listening for outreach before "ready", so anything scheduled after the client saw "ready" reaches it.
-        using var listening = _outreach.Connect(woken.CompanionId, new OutreachListener(_sessionId, SendOutreachAsync));
+        using var listening = _outreach.Connect(woken.CompanionId, new OutreachListener(_sessionId, SendOutreachAsync, _private));
         try
         {
             await SendAsync(new ServerMessage("ready") { CompanionId = woken.CompanionId, Name = woken.Name, SessionId = _sessionId, Private = _private ? true : null }, aborted).ConfigureAwait(false);

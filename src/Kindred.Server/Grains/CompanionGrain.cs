@@ -130,6 +130,7 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         try
         {
             _companion = null;
+            _private.Clear();
             var forgotten = await backend.Memory.ForgetCompanionAsync(CompanionId, cancellationToken);
             DeactivateOnIdle();
             return forgotten;

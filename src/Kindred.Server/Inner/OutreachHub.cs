@@ -6,7 +6,8 @@ namespace Kindred.Server.Inner;
 /// <summary>Where a connected live conversation takes an outreach message: it sends it on its socket.</summary>
 /// <param name="SessionId">The live conversation's session (a delivered message is stored as her turn in it).</param>
 /// <param name="SendAsync">Sends one message (its outreach id and the words); false when the socket is no longer open.</param>
-internal sealed record OutreachListener(string SessionId, Func<long, string, Task<bool>> SendAsync);
+/// <param name="IsPrivate">A private conversation: a delivered message is stored in another connection's session if there is one.</param>
+internal sealed record OutreachListener(string SessionId, Func<long, string, Task<bool>> SendAsync, bool IsPrivate = false);
 
 /// <summary>
 /// Delivers what companions scheduled (reminders, follow-ups, check-ins) to the people connected to this silo on a live
@@ -134,7 +135,8 @@ internal sealed class OutreachHub : IDisposable
             foreach (var (item, words) in pass.Delivered)
             {
                 // Claimed in the store already: it is hers to say now. Remembered as said, like any of her turns.
-                await _backend.Store.AppendTurnAsync(new NewTurn(companionId, listeners[0].SessionId, Speaker.Companion, words, _inner.Time.GetUtcNow()), _stopping.Token).ConfigureAwait(false);
+                var session = (listeners.FirstOrDefault(l => !l.IsPrivate) ?? listeners[0]).SessionId;
+                await _backend.Store.AppendTurnAsync(new NewTurn(companionId, session, Speaker.Companion, words, _inner.Time.GetUtcNow()), _stopping.Token).ConfigureAwait(false);
                 var sent = 0;
                 foreach (var listener in listeners)
                 {
