@@ -22,9 +22,11 @@ internal static class LoadBenchmark
 
     public static async Task<int> RunAsync(LoadOptions options)
     {
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(options.Minutes));
-        var cancellationToken = bound.Token;
+        // Setting up (people are created once and kept) has its own, generous bound; --minutes bounds the run itself.
+        using var setupBound = new CancellationTokenSource(TimeSpan.FromHours(2));
+        var cancellationToken = setupBound.Token;
         using var server = options.Url is null ? new ServerProcess(options) : null;
+        await People.SeedAsync(options, cancellationToken);
         if (server is not null)
         {
             Console.WriteLine($"starting kindred serve on {server.Address} (data {options.DataDirectory})");
@@ -32,10 +34,17 @@ internal static class LoadBenchmark
         }
 
         var address = options.Url ?? server!.Address;
-        var people = await People.EnsureAsync(options, address, server is not null, cancellationToken);
-        return options.Idle > 0
-            ? await IdleAsync(options, address, server, people.Take(options.Idle).ToList(), cancellationToken)
-            : await ChatAsync(options, address, server, people.Take(options.People).ToList(), cancellationToken);
+        var people = await People.EnsureAsync(options, address, cancellationToken);
+        if (options.Idle > 0)
+        {
+            using var idleBound = new CancellationTokenSource(TimeSpan.FromMinutes(options.Minutes));
+            return await IdleAsync(options, address, server, people.Take(options.Idle).ToList(), idleBound.Token);
+        }
+
+        var direct = await DirectBaselineAsync(options, cancellationToken);
+        var single = await SingleSessionAsync(address, people[0], cancellationToken);
+        using var chatBound = new CancellationTokenSource(TimeSpan.FromMinutes(options.Minutes));
+        return await ChatAsync(options, address, server, people.Take(options.People).ToList(), direct, single, chatBound.Token);
     }
 
     private static async Task<int> IdleAsync(LoadOptions options, Uri address, ServerProcess? server, List<Person> people, CancellationToken cancellationToken)
@@ -72,11 +81,9 @@ internal static class LoadBenchmark
         return connectErrors + statusErrors == 0 ? 0 : 1;
     }
 
-    private static async Task<int> ChatAsync(LoadOptions options, Uri address, ServerProcess? server, List<Person> people, CancellationToken cancellationToken)
+    private static async Task<int> ChatAsync(
+        LoadOptions options, Uri address, ServerProcess? server, List<Person> people, TurnTiming direct, TurnTiming single, CancellationToken cancellationToken)
     {
-        var direct = await DirectBaselineAsync(options, cancellationToken);
-        var single = await SingleSessionAsync(address, people[0], cancellationToken);
-
         var before = server?.ResidentBytes() ?? 0;
         var (sessions, connectErrors, connectSeconds) = await ConnectAllAsync(address, people, cancellationToken);
         var connected = server?.ResidentBytes() ?? 0;
@@ -86,6 +93,7 @@ internal static class LoadBenchmark
         var timings = new ConcurrentBag<TurnTiming>();
         var errors = 0;
         var cut = 0;
+        var timedOut = 0;
         long peak = connected;
         var killAfter = options.Kill ? Math.Max(1, sessions.Count * options.Turns / 2) : int.MaxValue;
         var killed = false;
@@ -136,13 +144,19 @@ internal static class LoadBenchmark
             }
             catch (OperationCanceledException)
             {
-                Interlocked.Increment(ref errors);
+                Interlocked.Increment(ref timedOut);
             }
         }, parallelism: sessions.Count);
         var seconds = clock.Elapsed.TotalSeconds;
         await sampler.CancelAsync();
         await sampling;
         var busyRetries = sessions.Sum(s => s.BusyRetries);
+        errors += timedOut;
+        if (timedOut > 0)
+        {
+            Console.Error.WriteLine($"  {timedOut} sessions had not finished when the {options.Minutes}-minute bound ran out");
+        }
+
         await DisposeAllAsync(sessions);
 
         var ttft = timings.Select(t => t.FirstTokenMs).Order().ToList();

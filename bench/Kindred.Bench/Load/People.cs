@@ -6,6 +6,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Kindred.Core;
+using Kindred.Memory;
+using Kindred.Server.Accounts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 
@@ -16,56 +19,92 @@ internal sealed record Person(string Username, string ApiKey, string CompanionId
 
 /// <summary>
 /// Creates the simulated people once and keeps them in people.json in the data folder, so later runs start at once.
-/// A few sign up through the API as a person would. The rest are written into accounts.db in one transaction, all
-/// sharing one password hash computed by the production hasher (PBKDF2, 100,000 iterations): thousands of sign-ups
-/// would otherwise spend minutes hashing, and the server's own hashing is left exactly as it is.
+/// The first ten sign up, get a key and wake their companion through the API as a person would. The rest are
+/// written in bulk before the server starts: accounts and keys into accounts.db in one transaction, all sharing one
+/// password hash computed by the production hasher (PBKDF2, 100,000 iterations), and companions through the store's
+/// own CreateCompanionAsync with a ready name. Thousands of sign-ups would otherwise spend many minutes hashing and
+/// asking the model for names; the server's own hashing and waking are left exactly as they are.
 /// </summary>
 internal static class People
 {
     private const string Password = "load-harness-password";
     private const int ThroughApi = 10;
 
-    public static async Task<List<Person>> EnsureAsync(LoadOptions options, Uri server, bool serverIsOurs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Before the server starts: the people beyond the first few, written in bulk (accounts, keys, and companions
+    /// through the real store's own CreateCompanionAsync). Kept in people.json; nothing is done when it has enough.
+    /// </summary>
+    public static async Task SeedAsync(LoadOptions options, CancellationToken cancellationToken)
     {
-        var file = Path.Combine(options.DataDirectory, "people.json");
-        var people = File.Exists(file) ? JsonSerializer.Deserialize<List<Person>>(await File.ReadAllTextAsync(file, cancellationToken)) ?? [] : [];
-        if (people.Count >= options.Accounts)
+        var people = await LoadAsync(options, cancellationToken);
+        var missing = options.Accounts - people.Count - Math.Max(0, ThroughApi - people.Count);
+        if (missing <= 0 || options.Url is not null)
         {
-            return people;
+            return;
         }
 
         var clock = Stopwatch.StartNew();
-        using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
-        var missing = options.Accounts - people.Count;
-        var viaApi = serverIsOurs ? Math.Min(missing, ThroughApi) : missing;
-        var keys = new List<(string Username, string Key)>();
+        Directory.CreateDirectory(options.DataDirectory);
+        var accountsDb = Path.Combine(options.DataDirectory, "accounts.db");
+        using (await AccountStore.OpenAsync(accountsDb, TimeProvider.System, cancellationToken))
+        {
+            // Opened only to create or update its schema.
+        }
+
+        var first = Math.Max(people.Count, ThroughApi);
+        var seeded = SeedAccounts(accountsDb, first, missing);
+        var companion = new CompanionOptions();
+        await using (var store = await SqliteCompanionStore.OpenAsync(Path.Combine(options.DataDirectory, "kindred.db"), TimeProvider.System, cancellationToken))
+        {
+            foreach (var person in seeded)
+            {
+                var identity = new CompanionIdentity(person.CompanionId, Names[person.CompanionId[^1] % Names.Length], DateTimeOffset.UtcNow, companion.DefaultPersona, [.. companion.DefaultTraits]);
+                await store.CreateCompanionAsync(identity, cancellationToken);
+            }
+        }
+
+        // The API-made people come first in the file; bulk ones are appended after them once they exist.
+        var pending = Path.Combine(options.DataDirectory, "people-bulk.json");
+        await File.WriteAllTextAsync(pending, JsonSerializer.Serialize(seeded), cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {missing} people written in bulk in {clock.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    /// <summary>After the server starts: the first few people sign up and create their companion through the API.</summary>
+    public static async Task<List<Person>> EnsureAsync(LoadOptions options, Uri server, CancellationToken cancellationToken)
+    {
+        var people = await LoadAsync(options, cancellationToken);
+        var file = Path.Combine(options.DataDirectory, "people.json");
+        var pending = Path.Combine(options.DataDirectory, "people-bulk.json");
+        using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(10) };
+        var viaApi = options.Url is null ? Math.Max(0, Math.Min(ThroughApi, options.Accounts) - people.Count) : options.Accounts - people.Count;
+        var clock = Stopwatch.StartNew();
         for (var i = 0; i < viaApi; i++)
         {
-            keys.Add(await SignUpAsync(http, Username(people.Count + i), cancellationToken));
+            var (username, key) = await SignUpAsync(http, Username(people.Count), cancellationToken);
+            people.Add(new Person(username, key, await CreateCompanionAsync(http, key, cancellationToken)));
         }
 
-        if (missing > viaApi)
+        if (viaApi > 0)
         {
-            // SQLite in WAL mode: the running server sees these rows at once.
-            keys.AddRange(SeedAccounts(Path.Combine(options.DataDirectory, "accounts.db"), people.Count + viaApi, missing - viaApi));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {viaApi} people signed up and woke their companion through the API in {clock.Elapsed.TotalSeconds:F1} s"));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {missing} accounts ({viaApi} through the API) in {clock.Elapsed.TotalSeconds:F1} s; creating their companions"));
-        var created = new Person[keys.Count];
-        var next = -1;
-        var workers = Enumerable.Range(0, 8).Select(async _ =>
+        if (File.Exists(pending))
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < keys.Count)
-            {
-                created[i] = new Person(keys[i].Username, keys[i].Key, await CreateCompanionAsync(http, keys[i].Key, cancellationToken));
-            }
-        });
-        await Task.WhenAll(workers);
-        people.AddRange(created);
+            people.AddRange(JsonSerializer.Deserialize<List<Person>>(await File.ReadAllTextAsync(pending, cancellationToken)) ?? []);
+            File.Delete(pending);
+        }
+
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(people), cancellationToken);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {missing} people ready in {clock.Elapsed.TotalSeconds:F1} s (kept in {file})"));
         return people;
+    }
+
+    private static readonly string[] Names = ["Wren", "Juniper", "Sol", "Ada", "Iris", "Milo", "Nova", "Rowan"];
+
+    private static async Task<List<Person>> LoadAsync(LoadOptions options, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(options.DataDirectory, "people.json");
+        return File.Exists(file) ? JsonSerializer.Deserialize<List<Person>>(await File.ReadAllTextAsync(file, cancellationToken)) ?? [] : [];
     }
 
     private static string Username(int index) => string.Create(CultureInfo.InvariantCulture, $"load{index:D6}");
@@ -85,11 +124,11 @@ internal static class People
     }
 
     // The bulk path: the same rows sign-up and key creation write, in one transaction.
-    private static List<(string, string)> SeedAccounts(string accountsDb, int first, int count)
+    private static List<Person> SeedAccounts(string accountsDb, int first, int count)
     {
         var hash = new PasswordHasher<string>().HashPassword("", Password);
         var now = DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture);
-        var keys = new List<(string, string)>(count);
+        var keys = new List<Person>(count);
         using var connection = new SqliteConnection($"Data Source={accountsDb};Foreign Keys=True");
         connection.Open();
         using var transaction = connection.BeginTransaction();
@@ -97,6 +136,8 @@ internal static class People
         account.CommandText = "INSERT INTO accounts (id, username, password_hash, created_at) VALUES ($id, $u, $h, $at);";
         using var credential = connection.CreateCommand();
         credential.CommandText = "INSERT INTO credentials (id, account_id, kind, name, secret_hash, created_at) VALUES ($id, $a, 1, 'load', $h, $at);";
+        using var owner = connection.CreateCommand();
+        owner.CommandText = "INSERT INTO companion_owners (companion_id, account_id, created_at) VALUES ($c, $a, $at);";
         for (var i = 0; i < count; i++)
         {
             var accountId = "acc_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -115,7 +156,14 @@ internal static class People
             credential.Parameters.AddWithValue("$h", SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
             credential.Parameters.AddWithValue("$at", now);
             credential.ExecuteNonQuery();
-            keys.Add((username, secret));
+
+            var companionId = "c" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+            owner.Parameters.Clear();
+            owner.Parameters.AddWithValue("$c", companionId);
+            owner.Parameters.AddWithValue("$a", accountId);
+            owner.Parameters.AddWithValue("$at", now);
+            owner.ExecuteNonQuery();
+            keys.Add(new Person(username, secret, companionId));
         }
 
         transaction.Commit();

@@ -48,10 +48,17 @@ internal sealed class ServerProcess : IDisposable
         environment["KINDRED_SERVER__SIGNINSPERMINUTE"] = "100000";
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
         _process.OutputDataReceived += (_, _) => { };
+        var failing = false;
         _process.ErrorDataReceived += (_, e) =>
         {
-            // Warnings and errors only (ids and counts; the server never logs what people say).
-            if (e.Data is { } line && (line.StartsWith("fail", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal)))
+            // Errors only, with their message line (ids, counts and types; the server never logs what people say).
+            if (e.Data is not { } line)
+            {
+                return;
+            }
+
+            failing = line.StartsWith("fail", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal) || (failing && line.StartsWith(' '));
+            if (failing)
             {
                 Console.Error.WriteLine($"  server: {line}");
             }
