@@ -13,6 +13,14 @@ using Kindred.Bench.Vectors;
 //   dotnet run -c Release --project bench/Kindred.Bench -- memory [SIZE,...] [INGESTED TURNS]
 //     Whole-store recall p50/p99 at 10k, 100k and 1M memories (query embedding apart), bytes on disk and in memory,
 //     ingestion with embedding.
+//   dotnet run -c Release --project bench/Kindred.Bench -- load [--people N] [--turns N] [--idle N] [--hold S] [--kill]
+//        [--minutes N] [--reply-tokens N] [--sequences N] [--queue N] [--data DIR] [--url URL] [--server kindred.dll]
+//     N people over the live WebSocket against kindred serve (built first: dotnet build -c Release src/Kindred.Cli).
+if (args.Length > 0 && args[0] == "load")
+{
+    return await Kindred.Bench.Load.LoadBenchmark.RunAsync(Kindred.Bench.Load.LoadOptions.Parse(args));
+}
+
 if (args.Length > 0 && args[0] == "voice")
 {
     var voiceOptions = BenchOptions.Parse(args);

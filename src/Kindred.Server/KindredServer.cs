@@ -2,6 +2,7 @@ using System.Net;
 using Kindred.Core;
 using Kindred.Memory.Recall;
 using Kindred.Server.Accounts;
+using Kindred.Server.Clustering;
 using Kindred.Server.Companions;
 using Kindred.Server.Inner;
 using Kindred.Server.OpenAi;
@@ -21,8 +22,8 @@ using Orleans.Configuration;
 namespace Kindred.Server;
 
 /// <summary>
-/// Builds the Kindred server: ASP.NET Core and a Microsoft Orleans silo in one process, localhost clustering, one
-/// shared model for every companion on the silo.
+/// Builds the Kindred server: ASP.NET Core and a Microsoft Orleans silo in one process, localhost clustering (or
+/// ADO.NET clustering on PostgreSQL for several silos), one shared model for every companion on the silo.
 /// </summary>
 public static class KindredServer
 {
@@ -42,10 +43,34 @@ public static class KindredServer
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.Address), options.Port));
 
+        if (options.ClustersOnPostgres)
+        {
+            await PostgresClusteringSchema.EnsureAsync(options.ClusteringConnectionString!, cancellationToken).ConfigureAwait(false);
+        }
+
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            if (options.ClustersOnPostgres)
+            {
+                silo.UseAdoNetClustering(adoNet =>
+                {
+                    adoNet.Invariant = "Npgsql";
+                    adoNet.ConnectionString = options.ClusteringConnectionString;
+                });
+                silo.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = options.ClusterId;
+                    cluster.ServiceId = options.ServiceId;
+                });
+                silo.ConfigureEndpoints(IPAddress.Parse(options.SiloAddress), options.SiloPort, options.GatewayPort);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+
             silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = TimeSpan.FromMinutes(options.CompanionIdleMinutes));
+            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(options.CompanionCallTimeoutSeconds));
         });
 
         var services = builder.Services;

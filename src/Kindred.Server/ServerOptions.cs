@@ -23,6 +23,21 @@ public sealed class ServerOptions
     /// <summary>The Orleans service id (default "kindred"); it must stay the same across restarts.</summary>
     public string ServiceId { get; set; } = "kindred";
 
+    /// <summary>
+    /// How silos find each other: "localhost" (default: one silo, nothing to set up) or "postgres" (Orleans ADO.NET
+    /// clustering in <see cref="ClusteringConnectionString"/>'s database, for several silos; Kindred creates its tables).
+    /// </summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>The PostgreSQL database silos meet in when <see cref="Clustering"/> is "postgres" (it may be the store's).</summary>
+    public string? ClusteringConnectionString { get; set; }
+
+    /// <summary>The address other silos reach this one at when clustering on PostgreSQL (default 127.0.0.1).</summary>
+    public string SiloAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>True when silos meet in PostgreSQL.</summary>
+    public bool ClustersOnPostgres => string.Equals(Clustering, "postgres", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Minutes a companion stays active with nothing to do before its grain is deactivated (default 15, range 1–1440).</summary>
     public int CompanionIdleMinutes { get; set; } = 15;
 
@@ -37,6 +52,13 @@ public sealed class ServerOptions
 
     /// <summary>Seconds a client told the model is busy should wait (the Retry-After header; default 2, range 1–600).</summary>
     public int BusyRetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// Seconds one call into a companion may take before it fails (default 600, range 10–3600). A turn waits here
+    /// while the model's queue drains, so under a burst of people it must outlast the queue, not Orleans' default
+    /// 30 seconds; a client that gives up sooner simply closes its connection.
+    /// </summary>
+    public int CompanionCallTimeoutSeconds { get; set; } = 600;
 
     /// <summary>The longest message a person may send, in characters (default 8000, range 1–100000).</summary>
     public int MaxMessageLength { get; set; } = 8000;
@@ -74,6 +96,21 @@ public sealed class ServerOptions
             throw new ArgumentException("Server.ServiceId must not be empty.");
         }
 
+        if (!ClustersOnPostgres && !string.Equals(Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Server.Clustering must be 'localhost' or 'postgres' (was '{Clustering}').");
+        }
+
+        if (ClustersOnPostgres && string.IsNullOrWhiteSpace(ClusteringConnectionString))
+        {
+            throw new ArgumentException("Server.ClusteringConnectionString must name a PostgreSQL database when Server.Clustering is 'postgres'.");
+        }
+
+        if (!IPAddress.TryParse(SiloAddress, out _))
+        {
+            throw new ArgumentException($"Server.SiloAddress must be an IP address (was '{SiloAddress}').");
+        }
+
         Range(nameof(CompanionIdleMinutes), CompanionIdleMinutes, 1, 1440);
         Range(nameof(RequestsPerMinute), RequestsPerMinute, 1, 100_000);
         Range(nameof(SignInsPerMinute), SignInsPerMinute, 1, 100_000);
@@ -81,6 +118,7 @@ public sealed class ServerOptions
         Range(nameof(BusyRetryAfterSeconds), BusyRetryAfterSeconds, 1, 600);
         Range(nameof(MaxMessageLength), MaxMessageLength, 1, 100_000);
         Range(nameof(OutreachRecheckSeconds), OutreachRecheckSeconds, 1, 86_400);
+        Range(nameof(CompanionCallTimeoutSeconds), CompanionCallTimeoutSeconds, 10, 3600);
     }
 
     private static void Range(string name, int value, int min, int max)

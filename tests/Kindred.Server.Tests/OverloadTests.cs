@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Kindred.Models.Local;
 using Kindred.Server.Tests.TestSupport;
 
@@ -50,5 +51,9 @@ public sealed class OverloadTests : IAsyncLifetime
             Assert.Equal("busy", error.GetProperty("code").GetString());
             Assert.Equal(7, error.GetProperty("retryAfter").GetInt32());
         }
+
+        // Refused turns are not kept: the client says them again, and a kept one would then be there twice.
+        var history = await client.GetFromJsonAsync<JsonElement>($"/api/companions/{companion.CompanionId}/history");
+        Assert.DoesNotContain(history.GetProperty("turns").EnumerateArray(), turn => turn.GetProperty("speaker").GetString() == "person");
     }
 }

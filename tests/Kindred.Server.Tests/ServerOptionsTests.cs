@@ -18,6 +18,7 @@ public sealed class ServerOptionsTests
     [InlineData("SiloPort")]
     [InlineData("CompanionIdleMinutes")]
     [InlineData("RequestsPerMinute")]
+    [InlineData("CompanionCallTimeoutSeconds")]
     public void A_bad_value_is_refused_with_a_message_that_names_the_option(string option)
     {
         var options = new ServerOptions();
@@ -28,6 +29,7 @@ public sealed class ServerOptionsTests
             case "SiloPort": options.SiloPort = options.GatewayPort; break;
             case "CompanionIdleMinutes": options.CompanionIdleMinutes = 0; break;
             case "RequestsPerMinute": options.RequestsPerMinute = -1; break;
+            case "CompanionCallTimeoutSeconds": options.CompanionCallTimeoutSeconds = 5; break;
         }
 
         var error = Assert.Throws<ArgumentException>(options.Validate);

@@ -94,6 +94,7 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
                     {
                         ServerLog.ModelBusy(logger, CompanionId);
                         metrics.Refused();
+                        await UnstoreRefusedTurnAsync(personText, sessionId);
                         throw new CompanionBusyException(options.BusyRetryAfterSeconds);
                     }
                     catch (CompanionSwitchedOffException)
@@ -119,6 +120,18 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         {
             Interlocked.Exchange(ref _replying, 0);
             _turn.Release();
+        }
+    }
+
+    // The person's turn is stored before the model is asked, so that nothing said is lost if the process dies. A
+    // refusal (429, "busy") tells the client to say it again, though: the refused turn must go, or the retry stores it
+    // twice. Turns of this companion are serialised on _turn, so the latest one is the one just stored.
+    private async Task UnstoreRefusedTurnAsync(string personText, string sessionId)
+    {
+        var latest = await services.Store.GetRecentTurnsAsync(CompanionId, 1, CancellationToken.None);
+        if (latest is [{ Speaker: Speaker.Person } turn] && turn.SessionId == sessionId && turn.Text == personText.Trim())
+        {
+            await backend.Memory.ForgetTurnAsync(CompanionId, turn.Id, CancellationToken.None);
         }
     }
 

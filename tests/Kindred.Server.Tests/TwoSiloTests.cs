@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Kindred.Core;
+using Kindred.Memory.Postgres;
+using Kindred.Memory.Recall;
+using Kindred.Memory.Tests.Contract;
+using Kindred.Models.Embeddings;
+using Kindred.Models.Local;
+using Kindred.Server.Tests.TestSupport;
+using Kindred.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+
+namespace Kindred.Server.Tests;
+
+/// <summary>
+/// Two Kindred hosts in one test, each with its own ports, model and store connection, clustered through Orleans'
+/// ADO.NET provider on a real PostgreSQL (the tables made by Kindred's own set-up) and sharing the PostgreSQL store:
+/// a companion is active on exactly one silo, and a turn sent through either host reaches it.
+/// </summary>
+public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    [Fact]
+    public async Task A_companion_is_active_on_one_silo_and_a_turn_through_either_host_reaches_it()
+    {
+        var database = await postgres.CreateDatabaseAsync("t_two_silos");
+        var dataDirectory = Directory.CreateTempSubdirectory("kindred-two-silos-").FullName;
+        var cluster = "two-silos-" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = await SiloHost.StartAsync(database, dataDirectory, cluster);
+        await using var second = await SiloHost.StartAsync(database, dataDirectory, cluster);
+        await first.WaitForActiveSilosAsync(2);
+
+        using var client = await SignedInClientAsync(first.Http);
+        var created = await client.PostAsync(new Uri(first.Address, "/api/companions"), null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var companionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("companionId").GetString()!;
+
+        using var throughFirst = client.WithBase(first.Address);
+        using var throughSecond = client.WithBase(second.Address);
+        var (_, firstEvents) = await throughFirst.SayAsync(companionId, "Once upon a time there was a dog");
+        var (_, secondEvents) = await throughSecond.SayAsync(companionId, "Once upon a time there was a cat");
+        Assert.Equal("done", firstEvents[^1]);
+        Assert.Equal("done", secondEvents[^1]);
+
+        var history = await throughSecond.GetFromJsonAsync<JsonElement>($"/api/companions/{companionId}/history");
+        var said = history.GetProperty("turns").EnumerateArray()
+            .Where(turn => turn.GetProperty("speaker").GetString() == "person")
+            .Select(turn => turn.GetProperty("text").GetString())
+            .ToList();
+        Assert.Equal(["Once upon a time there was a dog", "Once upon a time there was a cat"], said);
+
+        var activations = await first.ActivationsOfAsync(companionId);
+        Assert.Single(activations);
+        Assert.Equal(activations, await second.ActivationsOfAsync(companionId));
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    private static async Task<HttpClient> SignedInClientAsync(HttpClient http)
+    {
+        var credentials = new { username = "two-silos", password = "correct horse battery" };
+        (await http.PostAsJsonAsync("/api/accounts", credentials)).EnsureSuccessStatusCode();
+        var signIn = await http.PostAsJsonAsync("/api/sessions", credentials);
+        signIn.EnsureSuccessStatusCode();
+        var client = new HttpClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
+        return client;
+    }
+
+    /// <summary>One silo: its own model, embedder and store connection; the data folder (accounts) is shared.</summary>
+    private sealed class SiloHost : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly PostgresCompanionStore _store;
+        private readonly MemoryIndex _memory;
+        private readonly MiniLmEmbeddingGenerator _embedder;
+        private readonly LocalModel _model;
+
+        private SiloHost(WebApplication app, PostgresCompanionStore store, MemoryIndex memory, MiniLmEmbeddingGenerator embedder, LocalModel model)
+        {
+            _app = app;
+            _store = store;
+            _memory = memory;
+            _embedder = embedder;
+            _model = model;
+            Address = app.ListeningAddress();
+            Http = new HttpClient { BaseAddress = Address };
+        }
+
+        public Uri Address { get; }
+
+        public HttpClient Http { get; }
+
+        public static async Task<SiloHost> StartAsync(string database, string dataDirectory, string cluster)
+        {
+            var store = await PostgresCompanionStore.OpenAsync(database, TimeProvider.System, CancellationToken.None);
+            var embedder = new MiniLmEmbeddingGenerator(threadsPerCall: 1);
+            var memory = new MemoryIndex(store, embedder);
+            var model = LocalModel.Load(new LocalModelOptions { ModelPath = SharedModels.Stories260K, MaxConcurrentSequences = 1, ContextLength = 512, Threads = 1 });
+            var backend = new CompanionBackend(store, memory, model.AsChatClient(), model, "test-model", dataDirectory, new CompanionOptions { MaxReplyTokens = 16 }, model.Scheduler);
+            var options = new ServerOptions
+            {
+                Port = 0,
+                SiloPort = FreePort(),
+                GatewayPort = FreePort(),
+                ClusterId = cluster,
+                ServiceId = "kindred-two-silos",
+                Clustering = "postgres",
+                ClusteringConnectionString = database,
+                SignInsPerMinute = 1000,
+            };
+            var app = await KindredServer.BuildAsync(options, backend, null, CancellationToken.None);
+            await app.StartAsync();
+            return new SiloHost(app, store, memory, embedder, model);
+        }
+
+        /// <summary>Waits (on membership updates, not a clock) until the cluster has this many active silos.</summary>
+        public async Task WaitForActiveSilosAsync(int count)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            var membership = _app.Services.GetRequiredService<IClusterMembershipService>();
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(timeout.Token))
+            {
+                if (snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) >= count)
+                {
+                    return;
+                }
+            }
+        }
+
+        /// <summary>The silos where this companion's grain is active, as this silo's management grain sees the cluster.</summary>
+        public async Task<List<string>> ActivationsOfAsync(string companionId)
+        {
+            var management = _app.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+            var statistics = await management.GetDetailedGrainStatistics();
+            return [.. statistics.Where(s => s.GrainId.Key.ToString() == companionId).Select(s => s.SiloAddress.ToString())];
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _memory.Dispose();
+            _embedder.Dispose();
+            _model.Dispose();
+            await _store.DisposeAsync();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
+
+internal static class ClientAddress
+{
+    /// <summary>A client that sends the same credentials to another host.</summary>
+    public static HttpClient WithBase(this HttpClient client, Uri address)
+    {
+        var copy = new HttpClient { BaseAddress = address };
+        copy.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
+        return copy;
+    }
+}
