@@ -45,7 +45,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
         _time.Advance(TimeSpan.FromDays(1));
         await (await PostgresCompanionStore.OpenAsync(database, _time, None)).DisposeAsync();
 
-        Assert.Equal(1L, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
+        Assert.Equal(PostgresSchemaMigrations.LatestVersion, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
         Assert.Equal(_time.GetUtcNow().AddDays(-1).UtcTicks, await QueryAsync<long>(database, "SELECT applied_at FROM schema_history WHERE version = 1;"));
     }
 
@@ -60,7 +60,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
             await store.DisposeAsync();
         }
 
-        Assert.Equal(1L, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
+        Assert.Equal(PostgresSchemaMigrations.LatestVersion, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresCompanionStore.OpenAsync(database, _time, None));
 
         Assert.Contains("newer Kindred", error.Message, StringComparison.Ordinal);
-        Assert.Equal(2L, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
+        Assert.Equal(PostgresSchemaMigrations.LatestVersion + 1, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
     }
 
     [Fact]
