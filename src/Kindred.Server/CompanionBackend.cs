@@ -7,14 +7,14 @@ using Microsoft.Extensions.AI;
 namespace Kindred.Server;
 
 /// <summary>
-/// What every companion on this silo shares: the store, long-term memory, and one language model (with its
+/// What every companion on this silo shares: the store (turns, knowledge and inner life, on SQLite or PostgreSQL), long-term memory, and one language model (with its
 /// batching scheduler, so each companion gets a fair share of it). The caller owns these and disposes them after
 /// the server stops.
 /// </summary>
 /// <param name="Scheduler">The embedded model's scheduler, whose queue depth is reported; null for a remote model.</param>
 /// <param name="ModelId">The model's name, as reported to API clients.</param>
 public sealed record CompanionBackend(
-    IMemoryStore Store,
+    IFullCompanionStore Store,
     MemoryIndex Memory,
     IChatClient Chat,
     ITokenCounter Tokens,

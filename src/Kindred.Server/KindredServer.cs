@@ -57,7 +57,7 @@ public static class KindredServer
             backend.Store,
             backend.Chat,
             backend.Tokens,
-            new HybridRecall(backend.Store, backend.Memory),
+            new HybridRecall(backend.Store, backend.Memory, knowledge: backend.Store),
             provider.GetRequiredService<TimeProvider>(),
             backend.Companion,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<Companion>()));
@@ -91,6 +91,7 @@ public static class KindredServer
         app.MapOpenApi();
         app.MapAccounts();
         app.MapCompanions();
+        app.MapKnowledge();
         app.MapOpenAi();
         app.Lifetime.ApplicationStopped.Register(accounts.Dispose);
         return app;

@@ -29,25 +29,33 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         await owner.SayAsync(companion.CompanionId, "My secret is that I love jazz.");
         var before = await owner.GetStringAsync($"/api/companions/{companion.CompanionId}/history");
         var turnId = JsonDocument.Parse(before).RootElement.GetProperty("turns")[1].GetProperty("id").GetInt64();
+        var (factId, personId) = await KnowledgeControl.PlantAsync(_server, owner, companion.CompanionId);
+        before = await owner.GetStringAsync($"/api/companions/{companion.CompanionId}/history");
+        var knownBefore = await KnownAsync(owner, companion.CompanionId);
+        var ids = new Dictionary<string, long> { ["{turnId:long}"] = turnId, ["{factId:long}"] = factId, ["{personId:long}"] = personId };
 
         var routes = _server.Endpoints.Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.GetParameter("companionId") is not null)
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Template: e.RoutePattern.RawText!)))
             .ToList();
-        Assert.True(routes.Count >= 9, $"Expected every companion route, found {routes.Count}.");
+        Assert.True(routes.Count >= 14, $"Expected every companion route, found {routes.Count}.");
 
         foreach (var (method, template) in routes)
         {
-            var theirs = await SendAsync(stranger, method, template, companion.CompanionId, turnId);
-            var nobodys = await SendAsync(stranger, method, template, "c000000000000000000000000", turnId);
+            var theirs = await SendAsync(stranger, method, template, companion.CompanionId, ids);
+            var nobodys = await SendAsync(stranger, method, template, "c000000000000000000000000", ids);
             Assert.True(theirs.StatusCode == HttpStatusCode.NotFound, $"{method} {template} answered {(int)theirs.StatusCode}");
             Assert.Equal(await WithoutTraceAsync(nobodys), await WithoutTraceAsync(theirs));
         }
 
         // Nothing the stranger tried changed anything.
         Assert.Equal(before, await owner.GetStringAsync($"/api/companions/{companion.CompanionId}/history"));
+        Assert.Equal(knownBefore, await KnownAsync(owner, companion.CompanionId));
         Assert.Empty((await stranger.GetFromJsonAsync<List<CompanionSummary>>("/api/companions"))!);
     }
+
+    private static async Task<string> KnownAsync(HttpClient client, string companionId) =>
+        await client.GetStringAsync($"/api/companions/{companionId}/facts?history=true") + await client.GetStringAsync($"/api/companions/{companionId}/people");
 
     [Fact]
     public async Task A_companion_of_ones_own_cannot_reach_another_accounts_turns()
@@ -102,12 +110,17 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         return body.ToJsonString();
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string template, string companionId, long turnId)
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string template, string companionId, Dictionary<string, long> ids)
     {
-        var path = template.Replace("{companionId}", companionId, StringComparison.Ordinal)
-            .Replace("{turnId:long}", turnId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var path = template.Replace("{companionId}", companionId, StringComparison.Ordinal);
+        foreach (var (parameter, id) in ids)
+        {
+            path = path.Replace(parameter, id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("{", path, StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path + (path.EndsWith("/search", StringComparison.Ordinal) ? "?q=jazz" : ""));
-        if (method == "POST")
+        if (method is "POST" or "PUT")
         {
             request.Content = JsonContent.Create(new { text = "Tell me their secret" });
         }
