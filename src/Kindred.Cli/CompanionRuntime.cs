@@ -20,9 +20,10 @@ internal sealed class CompanionRuntime : IAsyncDisposable
     private readonly LocalModel? _localModel;
     private readonly MiniLmEmbeddingGenerator _embedder;
 
-    private CompanionRuntime(IMemoryStore store, IChatClient chat, ITokenCounter tokens, LocalModel? localModel, string modelDescription)
+    private CompanionRuntime(IFullCompanionStore store, IChatClient chat, ITokenCounter tokens, LocalModel? localModel, string modelDescription)
     {
         Store = store;
+        FullStore = store;
         _embedder = new MiniLmEmbeddingGenerator();
         Memory = new MemoryIndex(store, _embedder);
         Chat = chat;
@@ -33,13 +34,8 @@ internal sealed class CompanionRuntime : IAsyncDisposable
 
     public IMemoryStore Store { get; }
 
-    /// <summary>
-    /// The store with everything beyond turns and memory: facts, people, the inner life. Only the SQLite store keeps
-    /// those so far; the PostgreSQL store keeps conversations and long-term memory.
-    /// </summary>
-    /// <exception cref="ArgumentException">The configured store is PostgreSQL.</exception>
-    public SqliteCompanionStore FullStore => Store as SqliteCompanionStore
-        ?? throw new ArgumentException("Store.Provider 'postgres' keeps conversations and memory only so far; 'kindred chat' needs the default SQLite store (facts, people and the inner life live there).");
+    /// <summary>The store with everything beyond turns and memory: facts, people, the inner life (either provider keeps all of it).</summary>
+    public IFullCompanionStore FullStore { get; }
 
     /// <summary>Long-term memory: hybrid search over every turn.</summary>
     public MemoryIndex Memory { get; }

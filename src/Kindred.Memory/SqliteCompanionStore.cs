@@ -21,7 +21,7 @@ namespace Kindred.Memory;
 /// tick, with offset zero.
 /// </para>
 /// </remarks>
-public sealed partial class SqliteCompanionStore : IMemoryStore, IDisposable
+public sealed partial class SqliteCompanionStore : IFullCompanionStore, IDisposable
 {
     // How long a statement waits on another process's lock before failing; generous because a failed write of a
     // person's turn is far worse than a slow one.

@@ -45,7 +45,7 @@ public sealed class StoreOptions
     /// <param name="sqlitePath">The SQLite file to use when the provider is SQLite.</param>
     /// <param name="timeProvider">The store's clock.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    public async Task<IMemoryStore> OpenAsync(string sqlitePath, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public async Task<IFullCompanionStore> OpenAsync(string sqlitePath, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         Validate();
         return UsesPostgres

@@ -8,7 +8,7 @@ using Microsoft.Extensions.AI;
 namespace Kindred.Server;
 
 /// <summary>
-/// What every companion on this silo shares: the store, long-term memory, and one language model (with its
+/// What every companion on this silo shares: the store (turns, knowledge and inner life, on SQLite or PostgreSQL), long-term memory, and one language model (with its
 /// batching scheduler, so each companion gets a fair share of it). The caller owns these and disposes them after
 /// the server stops.
 /// </summary>
@@ -17,7 +17,7 @@ namespace Kindred.Server;
 /// <param name="Clock">The companions' clock: turns, moods, reminders and outreach (default the system's; tests bring a fake one).</param>
 /// <param name="Inner">How the companions' inner life runs (default <see cref="InnerLifeOptions"/>'s defaults).</param>
 public sealed record CompanionBackend(
-    IMemoryStore Store,
+    IFullCompanionStore Store,
     MemoryIndex Memory,
     IChatClient Chat,
     ITokenCounter Tokens,

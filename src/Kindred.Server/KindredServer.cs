@@ -83,7 +83,7 @@ public static class KindredServer
             backend.Store,
             backend.Chat,
             backend.Tokens,
-            new HybridRecall(backend.Store, backend.Memory),
+            new HybridRecall(backend.Store, backend.Memory, knowledge: backend.Store),
             backend.Clock ?? provider.GetRequiredService<TimeProvider>(),
             backend.Companion,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<Companion>()) { Inner = provider.GetRequiredService<ServerInnerLife>().Life });
@@ -118,6 +118,7 @@ public static class KindredServer
         app.MapOpenApi();
         app.MapAccounts();
         app.MapCompanions();
+        app.MapKnowledge();
         app.MapOpenAi();
         app.MapInnerLife();
         app.Lifetime.ApplicationStopped.Register(accounts.Dispose);

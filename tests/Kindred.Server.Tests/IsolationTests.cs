@@ -29,12 +29,16 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         await owner.SayAsync(companion.CompanionId, "My secret is that I love jazz.");
         var before = await owner.GetStringAsync($"/api/companions/{companion.CompanionId}/history");
         var turnId = JsonDocument.Parse(before).RootElement.GetProperty("turns")[1].GetProperty("id").GetInt64();
+        var (factId, personId) = await KnowledgeControl.PlantAsync(_server, owner, companion.CompanionId);
+        before = await owner.GetStringAsync($"/api/companions/{companion.CompanionId}/history");
+        var knownBefore = await KnownAsync(owner, companion.CompanionId);
+        var ids = new Dictionary<string, long> { ["{turnId:long}"] = turnId, ["{factId:long}"] = factId, ["{personId:long}"] = personId, ["{reminderId:long}"] = 1 };
 
         var routes = _server.Endpoints.Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.GetParameter("companionId") is not null)
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Template: e.RoutePattern.RawText!)))
             .ToList();
-        Assert.True(routes.Count >= 9, $"Expected every companion route, found {routes.Count}.");
+        Assert.True(routes.Count >= 24, $"Expected every companion route, found {routes.Count}.");
         foreach (var innerLife in new[] { "/persona", "/persona/history", "/persona/rollback", "/mood", "/reflections", "/reminders", "/reminders/{reminderId:long}", "/outreach-settings", "/outreach", "/switch" })
         {
             Assert.Contains(routes, r => r.Template == "/api/companions/{companionId}" + innerLife);
@@ -43,8 +47,8 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
 
         foreach (var (method, template) in routes)
         {
-            var theirs = await SendAsync(stranger, method, template, companion.CompanionId, turnId);
-            var nobodys = await SendAsync(stranger, method, template, "c000000000000000000000000", turnId);
+            var theirs = await SendAsync(stranger, method, template, companion.CompanionId, ids);
+            var nobodys = await SendAsync(stranger, method, template, "c000000000000000000000000", ids);
             Assert.True(theirs.StatusCode == HttpStatusCode.NotFound, $"{method} {template} answered {(int)theirs.StatusCode}");
             Assert.Equal(await WithoutTraceAsync(nobodys), await WithoutTraceAsync(theirs));
         }
@@ -54,8 +58,12 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         Assert.True((await owner.GetFromJsonAsync<JsonElement>($"/api/companions/{companion.CompanionId}/switch")).GetProperty("on").GetBoolean());
         Assert.Empty((await owner.GetFromJsonAsync<JsonElement>($"/api/companions/{companion.CompanionId}/reminders?all=true")).EnumerateArray());
         Assert.Equal(3, (await owner.GetFromJsonAsync<JsonElement>($"/api/companions/{companion.CompanionId}/outreach-settings")).GetProperty("dailyLimit").GetInt32());
+        Assert.Equal(knownBefore, await KnownAsync(owner, companion.CompanionId));
         Assert.Empty((await stranger.GetFromJsonAsync<List<CompanionSummary>>("/api/companions"))!);
     }
+
+    private static async Task<string> KnownAsync(HttpClient client, string companionId) =>
+        await client.GetStringAsync($"/api/companions/{companionId}/facts?history=true") + await client.GetStringAsync($"/api/companions/{companionId}/people");
 
     [Fact]
     public async Task A_companion_of_ones_own_cannot_reach_another_accounts_turns()
@@ -110,11 +118,15 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         return body.ToJsonString();
     }
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string template, string companionId, long turnId)
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string template, string companionId, Dictionary<string, long> ids)
     {
-        var path = template.Replace("{companionId}", companionId, StringComparison.Ordinal)
-            .Replace("{turnId:long}", turnId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{reminderId:long}", "1", StringComparison.Ordinal);
+        var path = template.Replace("{companionId}", companionId, StringComparison.Ordinal);
+        foreach (var (parameter, id) in ids)
+        {
+            path = path.Replace(parameter, id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("{", path, StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path + (path.EndsWith("/search", StringComparison.Ordinal) ? "?q=jazz" : ""));
         if (method is "POST" or "PUT")
         {

@@ -23,13 +23,13 @@ public sealed class HistoryCommand(IAnsiConsole console) : AsyncCommand<HistoryC
     {
         var (resolved, dataDirectory) = settings.Resolve();
         var databasePath = CompanionRuntime.DatabasePath(dataDirectory);
-        if (!File.Exists(databasePath))
+        if (!resolved.Store.UsesPostgres && !File.Exists(databasePath))
         {
             console.MarkupLine($"[grey]No companion has woken in {dataDirectory.EscapeMarkup()} yet; start one with 'kindred chat'.[/]");
             return 0;
         }
 
-        await using var store = await SqliteCompanionStore.OpenAsync(databasePath, TimeProvider.System, cancellationToken);
+        await using var store = await resolved.Store.OpenAsync(databasePath, TimeProvider.System, cancellationToken);
         var companion = await store.FindCompanionAsync(resolved.CompanionId, cancellationToken);
         if (companion is null)
         {

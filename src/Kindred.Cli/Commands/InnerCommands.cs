@@ -12,14 +12,14 @@ namespace Kindred.Cli.Commands;
 /// <summary>The store and the inner life of one companion, for commands that need no model.</summary>
 internal sealed class InnerStore : IAsyncDisposable
 {
-    private InnerStore(SqliteCompanionStore store, InnerLife life, string companionId)
+    private InnerStore(IFullCompanionStore store, InnerLife life, string companionId)
     {
         Store = store;
         Life = life;
         CompanionId = companionId;
     }
 
-    public SqliteCompanionStore Store { get; }
+    public IFullCompanionStore Store { get; }
 
     public InnerLife Life { get; }
 
@@ -27,7 +27,7 @@ internal sealed class InnerStore : IAsyncDisposable
 
     public static async Task<InnerStore> OpenAsync(KindredSettings settings, string dataDirectory, CancellationToken cancellationToken)
     {
-        var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        var store = await MemoryStore.OpenExistingAsync(settings, dataDirectory, cancellationToken);
         if (await store.FindCompanionAsync(settings.CompanionId, cancellationToken) is null)
         {
             await store.DisposeAsync();

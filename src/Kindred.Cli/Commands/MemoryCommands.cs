@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Kindred.Cli.Configuration;
 using Kindred.Core;
 using Kindred.Memory;
 using Kindred.Memory.Portable;
@@ -30,7 +31,7 @@ public sealed class MemorySearchCommand(IAnsiConsole console) : AsyncCommand<Mem
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
         using var embedder = new MiniLmEmbeddingGenerator();
         using var memory = new MemoryIndex(store, embedder);
         await memory.IndexPendingAsync(resolved.CompanionId, cancellationToken);
@@ -87,7 +88,7 @@ public sealed class MemoryForgetCommand(IAnsiConsole console) : AsyncCommand<Mem
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
         if (settings.FactId is { } factId)
         {
             return await KnowledgeForgetting.ForgetFactAsync(console, store, resolved.CompanionId, factId, settings.Yes, cancellationToken);
@@ -119,15 +120,17 @@ public sealed class MemoryForgetCommand(IAnsiConsole console) : AsyncCommand<Mem
 
 internal static class MemoryStore
 {
-    public static async Task<SqliteCompanionStore> OpenExistingAsync(string dataDirectory, CancellationToken cancellationToken)
+    /// <summary>The configured store (SQLite in the data folder, or PostgreSQL), for commands that read what is there.</summary>
+    /// <exception cref="ArgumentException">SQLite is configured and no companion has woken in the data folder yet.</exception>
+    public static async Task<IFullCompanionStore> OpenExistingAsync(KindredSettings settings, string dataDirectory, CancellationToken cancellationToken)
     {
         var path = CompanionRuntime.DatabasePath(dataDirectory);
-        if (!File.Exists(path))
+        if (!settings.Store.UsesPostgres && !File.Exists(path))
         {
             throw new ArgumentException($"No companion has woken in {dataDirectory} yet; start one with 'kindred chat'.");
         }
 
-        return await SqliteCompanionStore.OpenAsync(path, TimeProvider.System, cancellationToken);
+        return await settings.Store.OpenAsync(path, TimeProvider.System, cancellationToken);
     }
 }
 
@@ -144,7 +147,7 @@ public sealed class MemoryExportCommand(IAnsiConsole console) : AsyncCommand<Mem
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
         if (settings.Output is null)
         {
             await using var stdout = Console.OpenStandardOutput();
@@ -181,13 +184,13 @@ public sealed class MemoryImportCommand(IAnsiConsole console) : AsyncCommand<Mem
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var (_, dataDirectory) = settings.Resolve();
+        var (resolved, dataDirectory) = settings.Resolve();
         if (!System.IO.File.Exists(settings.File))
         {
             throw new ArgumentException($"Export file not found: {settings.File}");
         }
 
-        await using var store = await SqliteCompanionStore.OpenAsync(CompanionRuntime.DatabasePath(dataDirectory), TimeProvider.System, cancellationToken);
+        await using var store = await resolved.Store.OpenAsync(CompanionRuntime.DatabasePath(dataDirectory), TimeProvider.System, cancellationToken);
         await using var input = System.IO.File.OpenRead(settings.File);
         var (id, turns) = await MemoryExport.ImportAsync(store, input, settings.As, cancellationToken);
         console.MarkupLine($"[green]Imported[/] {id.EscapeMarkup()} with {turns} turns.");
@@ -211,7 +214,7 @@ public sealed class MemoryListCommand(IAnsiConsole console) : AsyncCommand<Memor
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
         var turns = await store.GetRecentTurnsAsync(resolved.CompanionId, settings.Last, cancellationToken);
         if (turns.Count == 0)
         {
@@ -249,7 +252,7 @@ public sealed class MemoryShowCommand(IAnsiConsole console) : AsyncCommand<Memor
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
         var companion = await store.FindCompanionAsync(resolved.CompanionId, cancellationToken)
             ?? throw new KeyNotFoundException($"There is no companion '{resolved.CompanionId}' here.");
         var before = await store.GetHistoryAsync(resolved.CompanionId, Math.Max(0, settings.TurnId - 1 - (Around * 4)), Around * 8 + 1, cancellationToken);

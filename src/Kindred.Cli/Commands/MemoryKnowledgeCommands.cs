@@ -20,7 +20,7 @@ public sealed class MemoryFactsCommand(IAnsiConsole console) : AsyncCommand<Memo
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
         var facts = await store.GetFactsAsync(resolved.CompanionId, settings.History, cancellationToken);
         var people = await store.GetPeopleAsync(resolved.CompanionId, cancellationToken);
         var summaries = await store.GetSummariesAsync(resolved.CompanionId, cancellationToken);
@@ -108,7 +108,7 @@ public sealed class MemoryEditCommand(IAnsiConsole console) : AsyncCommand<Memor
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(dataDirectory, cancellationToken);
+        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
         var corrected = await store.CorrectFactAsync(resolved.CompanionId, settings.FactId, settings.Text, TimeProvider.System.GetUtcNow(), cancellationToken);
         console.MarkupLine($"[green]Corrected[/] fact {settings.FactId}: it is replaced by fact {corrected.Id}, \"{corrected.Text.EscapeMarkup()}\" (the old one stays in the history until you forget it).");
         return 0;
@@ -118,7 +118,7 @@ public sealed class MemoryEditCommand(IAnsiConsole console) : AsyncCommand<Memor
 /// <summary>Forgetting a fact or a whole person, for <see cref="MemoryForgetCommand"/>.</summary>
 internal static class KnowledgeForgetting
 {
-    public static async Task<int> ForgetFactAsync(IAnsiConsole console, SqliteCompanionStore store, string companionId, long factId, bool yes, CancellationToken cancellationToken)
+    public static async Task<int> ForgetFactAsync(IAnsiConsole console, IKnowledgeStore store, string companionId, long factId, bool yes, CancellationToken cancellationToken)
     {
         var fact = (await store.GetFactsAsync(companionId, includeSuperseded: true, cancellationToken)).FirstOrDefault(f => f.Id == factId)
             ?? throw new KeyNotFoundException($"There is no fact {factId} in what '{companionId}' knows.");
@@ -133,7 +133,7 @@ internal static class KnowledgeForgetting
         return 0;
     }
 
-    public static async Task<int> ForgetPersonAsync(IAnsiConsole console, SqliteCompanionStore store, string companionId, string who, bool yes, CancellationToken cancellationToken)
+    public static async Task<int> ForgetPersonAsync(IAnsiConsole console, IKnowledgeStore store, string companionId, string who, bool yes, CancellationToken cancellationToken)
     {
         var people = await store.GetPeopleAsync(companionId, cancellationToken);
         var person = people.FirstOrDefault(p => long.TryParse(who, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && p.Id == id)

@@ -50,7 +50,7 @@ public sealed class ServeCommand(IAnsiConsole console) : AsyncCommand<ServeComma
         var (resolved, dataDirectory) = settings.Resolve();
         await using var runtime = await CompanionRuntime.StartAsync(resolved, dataDirectory, PullDefaultAsync, cancellationToken);
         var scheduler = runtime.Chat.GetService<LocalModel>()?.Scheduler;
-        var backend = new CompanionBackend(runtime.Store, runtime.Memory, runtime.Chat, runtime.Tokens, runtime.ModelDescription, dataDirectory, resolved.Companion, scheduler, Inner: resolved.Inner);
+        var backend = new CompanionBackend(runtime.FullStore, runtime.Memory, runtime.Chat, runtime.Tokens, runtime.ModelDescription, dataDirectory, resolved.Companion, scheduler, Inner: resolved.Inner);
 
         // Logs go to stderr, ids and counts only; the console's stdout is for the person running the server.
         await using var app = await KindredServer.BuildAsync(

@@ -17,6 +17,7 @@ namespace Kindred.Memory.Postgres;
 // For forgetting down to the bytes, an operator runs, off-peak: VACUUM FULL turns, turn_vectors, companions (rewrites
 // the tables into new files; it locks them meanwhile); REINDEX TABLE CONCURRENTLY turns; CHECKPOINT; and keeps WAL
 // archives and backups on a retention they can honour (or encrypted at rest). README "PostgreSQL store" says the same.
+// Knowledge and the inner life (schema step 2) follow the same rules: their tables are vacuumed with the turns'.
 public sealed partial class PostgresCompanionStore
 {
     /// <inheritdoc />
@@ -24,14 +25,22 @@ public sealed partial class PostgresCompanionStore
     public Task<bool> ForgetTurnAsync(string companionId, long turnId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return ForgetAsync(
-            "DELETE FROM turns WHERE id = @turnId AND companion_id = @companionId;",
-            command =>
+        // Someone known only from this turn goes with it (before the turn, whose delete drops the links).
+        return ForgetInTransactionAsync(
+            async (connection, transaction) =>
             {
-                command.Parameters.AddWithValue("companionId", companionId);
-                command.Parameters.AddWithValue("turnId", turnId);
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    "DELETE FROM people WHERE companion_id = @c AND id IN (SELECT person_id FROM person_episodes WHERE turn_id = @t) " +
+                    "AND NOT EXISTS (SELECT 1 FROM person_episodes e WHERE e.person_id = people.id AND e.turn_id <> @t) " +
+                    "AND EXISTS (SELECT 1 FROM turns WHERE id = @t AND companion_id = @c);",
+                    cancellationToken,
+                    ("c", companionId),
+                    ("t", turnId)).ConfigureAwait(false);
+                return await ExecuteAsync(connection, transaction, "DELETE FROM turns WHERE id = @t AND companion_id = @c;", cancellationToken, ("c", companionId), ("t", turnId)).ConfigureAwait(false) > 0;
             },
-            "VACUUM turns, turn_vectors;",
+            VacuumKnowledge,
             cancellationToken);
     }
 
@@ -46,7 +55,8 @@ public sealed partial class PostgresCompanionStore
         return ForgetAsync(
             "DELETE FROM companions WHERE id = @companionId;",
             command => command.Parameters.AddWithValue("companionId", companionId),
-            "VACUUM companions, turns, turn_vectors;",
+            "VACUUM companions, turns, turn_vectors, people, person_episodes, facts, fact_episodes, summaries, reflections, knowledge_progress, " +
+            "inner_appraisals, inner_persona_versions, inner_milestones, inner_threads, inner_outreach, inner_settings, inner_reflections;",
             cancellationToken);
     }
 

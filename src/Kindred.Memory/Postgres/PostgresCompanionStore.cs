@@ -4,7 +4,7 @@ using Npgsql;
 namespace Kindred.Memory.Postgres;
 
 /// <summary>
-/// The <see cref="IMemoryStore"/> for a server at scale: every companion in one PostgreSQL database, many Kindred
+/// The <see cref="IFullCompanionStore"/> for a server at scale: every companion in one PostgreSQL database, many Kindred
 /// processes at once. SQLite stays the zero-configuration default.
 /// </summary>
 /// <remarks>
@@ -28,7 +28,7 @@ namespace Kindred.Memory.Postgres;
 /// <see cref="ArgumentException"/> rather than altered.
 /// </para>
 /// </remarks>
-public sealed partial class PostgresCompanionStore : IMemoryStore
+public sealed partial class PostgresCompanionStore : IFullCompanionStore
 {
     private readonly NpgsqlDataSource _dataSource;
 

@@ -63,6 +63,197 @@ internal static class PostgresSchemaMigrations
             vector  bytea NOT NULL -- little-endian float32, see Vectors/VectorCodec
         );
         """,
+
+        // 2: what the companion knows and its inner life, equivalent to SQLite steps 4 and 5 (see there for why each
+        // table cascades as it does). Lists are text[]; a persona is JSON text, as in SQLite. The two triggers are
+        // statement-level with a transition table, so forgetting a companion with a million turns runs each once per
+        // statement, not once per row: a learned fact goes once the last episode it came from is forgotten, and a
+        // session's summary and reflections go when one of its turns does.
+        """
+        CREATE TABLE people (
+            id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            companion_id       text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            name               text NOT NULL,
+            aliases            text[] NOT NULL,
+            relation           text NULL,
+            first_mentioned_at bigint NOT NULL
+        );
+
+        CREATE INDEX people_by_companion ON people (companion_id, id);
+
+        CREATE TABLE person_episodes (
+            person_id bigint NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+            turn_id   bigint NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
+            PRIMARY KEY (person_id, turn_id)
+        );
+
+        CREATE INDEX person_episodes_by_turn ON person_episodes (turn_id);
+
+        CREATE TABLE facts (
+            id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            companion_id  text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            subject       text NOT NULL, -- 'person' for the person themself, else the name of someone in their life
+            attribute     text NOT NULL,
+            value         text NOT NULL,
+            text          text NOT NULL,
+            person_id     bigint NULL REFERENCES people (id) ON DELETE CASCADE,
+            source        integer NOT NULL,
+            valid_from    bigint NOT NULL,
+            valid_to      bigint NULL,
+            superseded_by bigint NULL REFERENCES facts (id) ON DELETE SET NULL
+        );
+
+        CREATE INDEX facts_by_companion ON facts (companion_id, id);
+        CREATE INDEX facts_current_by_key ON facts (companion_id, lower(subject), lower(attribute)) WHERE valid_to IS NULL;
+        CREATE INDEX facts_by_person ON facts (person_id);
+        CREATE INDEX facts_by_replacement ON facts (superseded_by);
+
+        CREATE TABLE fact_episodes (
+            fact_id bigint NOT NULL REFERENCES facts (id) ON DELETE CASCADE,
+            turn_id bigint NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
+            PRIMARY KEY (fact_id, turn_id)
+        );
+
+        CREATE INDEX fact_episodes_by_turn ON fact_episodes (turn_id);
+
+        CREATE FUNCTION kindred_forget_facts_without_episodes() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM facts f
+            WHERE f.id IN (SELECT fact_id FROM gone) AND f.source <> 2
+              AND NOT EXISTS (SELECT 1 FROM fact_episodes e WHERE e.fact_id = f.id);
+            RETURN NULL;
+        END
+        $$;
+
+        CREATE TRIGGER facts_forgotten_with_their_episodes AFTER DELETE ON fact_episodes
+        REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION kindred_forget_facts_without_episodes();
+
+        CREATE TABLE summaries (
+            companion_id  text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            session_id    text NOT NULL,
+            text          text NOT NULL,
+            first_turn_id bigint NOT NULL,
+            last_turn_id  bigint NOT NULL,
+            at            bigint NOT NULL,
+            source        integer NOT NULL,
+            PRIMARY KEY (companion_id, session_id)
+        );
+
+        CREATE TABLE reflections (
+            id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            companion_id text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            session_id   text NULL,
+            text         text NOT NULL,
+            at           bigint NOT NULL
+        );
+
+        CREATE INDEX reflections_by_session ON reflections (companion_id, session_id);
+
+        CREATE FUNCTION kindred_forget_summaries_of_forgotten_turns() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM summaries s USING (SELECT DISTINCT companion_id, session_id FROM gone) g
+            WHERE s.companion_id = g.companion_id AND s.session_id = g.session_id;
+            DELETE FROM reflections r USING (SELECT DISTINCT companion_id, session_id FROM gone) g
+            WHERE r.companion_id = g.companion_id AND r.session_id = g.session_id;
+            RETURN NULL;
+        END
+        $$;
+
+        CREATE TRIGGER summaries_forgotten_with_their_turns AFTER DELETE ON turns
+        REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION kindred_forget_summaries_of_forgotten_turns();
+
+        CREATE TABLE knowledge_progress (
+            companion_id    text PRIMARY KEY REFERENCES companions (id) ON DELETE CASCADE,
+            through_turn_id bigint NOT NULL
+        );
+
+        CREATE TABLE inner_appraisals (
+            turn_id      bigint PRIMARY KEY REFERENCES turns (id) ON DELETE CASCADE,
+            companion_id text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            at           bigint NOT NULL,
+            valence      double precision NOT NULL,
+            arousal      double precision NOT NULL,
+            emotions     text[] NOT NULL,
+            need         integer NOT NULL,
+            source       integer NOT NULL
+        );
+
+        CREATE INDEX inner_appraisals_by_companion ON inner_appraisals (companion_id, at);
+
+        CREATE TABLE inner_persona_versions (
+            companion_id    text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            version         integer NOT NULL,
+            at              bigint NOT NULL,
+            persona         text NOT NULL, -- JSON: traits, interests, self-description
+            kind            integer NOT NULL,
+            reason          text NOT NULL,
+            reverts_version integer NULL,
+            PRIMARY KEY (companion_id, version)
+        );
+
+        CREATE TABLE inner_milestones (
+            companion_id text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            kind         integer NOT NULL,
+            at           bigint NOT NULL,
+            turn_id      bigint NULL REFERENCES turns (id) ON DELETE SET NULL,
+            PRIMARY KEY (companion_id, kind)
+        );
+
+        CREATE INDEX inner_milestones_by_turn ON inner_milestones (turn_id);
+
+        CREATE TABLE inner_threads (
+            id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            companion_id   text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            about          text NOT NULL,
+            raised_at      bigint NOT NULL,
+            follow_up_at   bigint NOT NULL,
+            source_turn_id bigint NULL REFERENCES turns (id) ON DELETE CASCADE,
+            closed_at      bigint NULL
+        );
+
+        CREATE INDEX inner_threads_by_companion ON inner_threads (companion_id, closed_at, follow_up_at);
+        CREATE INDEX inner_threads_by_turn ON inner_threads (source_turn_id);
+
+        CREATE TABLE inner_outreach (
+            id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            companion_id   text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            kind           integer NOT NULL,
+            text           text NOT NULL,
+            due_at         bigint NOT NULL,
+            created_at     bigint NOT NULL,
+            status         integer NOT NULL,
+            delivered_at   bigint NULL,
+            source_turn_id bigint NULL REFERENCES turns (id) ON DELETE CASCADE
+        );
+
+        CREATE INDEX inner_outreach_by_companion ON inner_outreach (companion_id, status, due_at);
+        CREATE INDEX inner_outreach_by_turn ON inner_outreach (source_turn_id);
+
+        CREATE TABLE inner_settings (
+            companion_id text PRIMARY KEY REFERENCES companions (id) ON DELETE CASCADE,
+            is_off       boolean NOT NULL DEFAULT false,
+            switched_at  bigint NULL,
+            time_zone    text NULL,
+            quiet_from   integer NULL, -- minutes after local midnight
+            quiet_until  integer NULL,
+            daily_limit  integer NULL
+        );
+
+        CREATE TABLE inner_reflections (
+            id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            companion_id         text NOT NULL REFERENCES companions (id) ON DELETE CASCADE,
+            at                   bigint NOT NULL,
+            trigger_kind         integer NOT NULL,
+            covers_until_turn_id bigint NOT NULL,
+            summary              text NOT NULL,
+            insights             text[] NOT NULL,
+            about_herself        text NOT NULL,
+            source               integer NOT NULL,
+            persona_version      integer NULL
+        );
+
+        CREATE INDEX inner_reflections_by_companion ON inner_reflections (companion_id, id);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

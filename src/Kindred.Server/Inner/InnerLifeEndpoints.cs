@@ -23,7 +23,6 @@ internal static class InnerLifeEndpoints
     {
         var one = app.MapGroup("/api/companions/{companionId}").WithTags("Inner life").RequireAuthorization().RequireRateLimiting(RateLimits.PerAccount)
             .AddEndpointFilter<OwnedCompanionFilter>()
-            .AddEndpointFilter<InnerLifeKeptFilter>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         one.MapGet("/persona", PersonaAsync).WithName("GetPersona");
         one.MapGet("/persona/history", PersonaHistoryAsync).WithName("GetPersonaHistory");
@@ -42,13 +41,13 @@ internal static class InnerLifeEndpoints
 
     private static async Task<Ok<PersonaView>> PersonaAsync(string companionId, ServerInnerLife inner, CancellationToken cancellationToken)
     {
-        var history = await inner.Life!.GetPersonaHistoryAsync(companionId, cancellationToken).ConfigureAwait(false);
+        var history = await inner.Life.GetPersonaHistoryAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(PersonaView.From(history[^1]));
     }
 
     private static async Task<Ok<List<PersonaChangeView>>> PersonaHistoryAsync(string companionId, ServerInnerLife inner, CancellationToken cancellationToken)
     {
-        var history = await inner.Life!.GetPersonaHistoryAsync(companionId, cancellationToken).ConfigureAwait(false);
+        var history = await inner.Life.GetPersonaHistoryAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(history.Select((v, i) => View(v, i == 0 ? null : history[i - 1])).ToList());
     }
 
@@ -62,7 +61,7 @@ internal static class InnerLifeEndpoints
 
         try
         {
-            var before = (await inner.Life!.GetPersonaHistoryAsync(companionId, cancellationToken).ConfigureAwait(false))[^1];
+            var before = (await inner.Life.GetPersonaHistoryAsync(companionId, cancellationToken).ConfigureAwait(false))[^1];
             var rolledBack = await inner.Life.RollBackAsync(companionId, version, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(View(rolledBack, before));
         }
@@ -81,7 +80,7 @@ internal static class InnerLifeEndpoints
             return Invalid("days", "days is 1–366.");
         }
 
-        var timeline = await inner.Life!.GetTimelineAsync(companionId, TimeSpan.FromDays(days), cancellationToken).ConfigureAwait(false);
+        var timeline = await inner.Life.GetTimelineAsync(companionId, TimeSpan.FromDays(days), cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(timeline.Select(d => new MoodDayView(d.Day, d.MeanValence, d.MeanArousal, d.Emotions, d.Turns)).ToList());
     }
 
@@ -106,15 +105,15 @@ internal static class InnerLifeEndpoints
     {
         var zone = await ZoneAsync(companionId, inner, cancellationToken).ConfigureAwait(false);
         var items = all
-            ? await inner.Store!.GetOutreachAsync(companionId, cancellationToken).ConfigureAwait(false)
-            : await inner.Store!.GetPendingOutreachAsync(companionId, cancellationToken).ConfigureAwait(false);
+            ? await inner.Store.GetOutreachAsync(companionId, cancellationToken).ConfigureAwait(false)
+            : await inner.Store.GetPendingOutreachAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(items.Select(i => OutreachView.From(i, zone)).ToList());
     }
 
     private static async Task<Results<Created<OutreachView>, ValidationProblem, ProblemHttpResult>> AddReminderAsync(
         string companionId, NewReminderRequest request, ServerInnerLife inner, OutreachHub outreach, CancellationToken cancellationToken)
     {
-        if (await inner.Life!.IsOffAsync(companionId, cancellationToken).ConfigureAwait(false))
+        if (await inner.Life.IsOffAsync(companionId, cancellationToken).ConfigureAwait(false))
         {
             return TypedResults.Problem(title: "She is switched off.", detail: new Contracts.CompanionOffException().Message, statusCode: StatusCodes.Status409Conflict);
         }
@@ -152,7 +151,7 @@ internal static class InnerLifeEndpoints
             return Invalid("at", "That time has passed; a reminder must be in the future.");
         }
 
-        var item = await inner.Store!.AddOutreachAsync(
+        var item = await inner.Store.AddOutreachAsync(
             new NewOutreach(companionId, OutreachKind.Reminder, $"You asked me to remind you: {asked.Task}.", LocalClock.ToInstant(asked.Local, zone), now, null),
             cancellationToken).ConfigureAwait(false);
 
@@ -162,17 +161,17 @@ internal static class InnerLifeEndpoints
     }
 
     private static async Task<Results<NoContent, NotFound>> CancelReminderAsync(string companionId, long reminderId, ServerInnerLife inner, CancellationToken cancellationToken) =>
-        await inner.Store!.CancelOutreachAsync(companionId, reminderId, cancellationToken).ConfigureAwait(false)
+        await inner.Store.CancelOutreachAsync(companionId, reminderId, cancellationToken).ConfigureAwait(false)
             ? TypedResults.NoContent()
             : TypedResults.NotFound();
 
     private static async Task<Ok<OutreachSettings>> SettingsAsync(string companionId, ServerInnerLife inner, CancellationToken cancellationToken) =>
-        TypedResults.Ok(OutreachSettings.From(await inner.Life!.GetPolicyAsync(companionId, cancellationToken).ConfigureAwait(false)));
+        TypedResults.Ok(OutreachSettings.From(await inner.Life.GetPolicyAsync(companionId, cancellationToken).ConfigureAwait(false)));
 
     private static async Task<Results<Ok<OutreachSettings>, ValidationProblem>> ChangeSettingsAsync(
         string companionId, OutreachSettings request, ServerInnerLife inner, OutreachHub outreach, CancellationToken cancellationToken)
     {
-        var current = await inner.Life!.GetPolicyAsync(companionId, cancellationToken).ConfigureAwait(false);
+        var current = await inner.Life.GetPolicyAsync(companionId, cancellationToken).ConfigureAwait(false);
         TimeOnly quietFrom = current.QuietFrom, quietUntil = current.QuietUntil;
         if ((request.QuietFrom is { } from && !TryTime(from, out quietFrom)) || (request.QuietUntil is { } until && !TryTime(until, out quietUntil)))
         {
@@ -189,7 +188,7 @@ internal static class InnerLifeEndpoints
             return Invalid(request.DailyLimit is < 0 or > 24 ? "dailyLimit" : "timeZone", ex.Message);
         }
 
-        await inner.Store!.SetOutreachPolicyAsync(companionId, policy, cancellationToken).ConfigureAwait(false);
+        await inner.Store.SetOutreachPolicyAsync(companionId, policy, cancellationToken).ConfigureAwait(false);
         await outreach.WakeAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(OutreachSettings.From(policy));
     }
@@ -199,13 +198,13 @@ internal static class InnerLifeEndpoints
     {
         var zone = await ZoneAsync(companionId, inner, cancellationToken).ConfigureAwait(false);
         var now = inner.Time.GetUtcNow();
-        var pending = await inner.Store!.GetPendingOutreachAsync(companionId, cancellationToken).ConfigureAwait(false);
+        var pending = await inner.Store.GetPendingOutreachAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(pending.Where(i => i.DueAt <= now).Select(i => OutreachView.From(i, zone)).ToList());
     }
 
     private static async Task<Ok<SwitchView>> SwitchAsync(string companionId, ServerInnerLife inner, CancellationToken cancellationToken)
     {
-        var state = await inner.Store!.GetSwitchAsync(companionId, cancellationToken).ConfigureAwait(false);
+        var state = await inner.Store.GetSwitchAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new SwitchView(!state.IsOff, state.Since));
     }
 
@@ -220,7 +219,7 @@ internal static class InnerLifeEndpoints
         string? said = null;
         if (on)
         {
-            said = await inner.Life!.SwitchOnAsync(companionId, cancellationToken).ConfigureAwait(false);
+            said = await inner.Life.SwitchOnAsync(companionId, cancellationToken).ConfigureAwait(false);
             if (said is not null)
             {
                 // She says so, and remembers having said it, as in the terminal.
@@ -231,11 +230,11 @@ internal static class InnerLifeEndpoints
         }
         else
         {
-            await inner.Life!.SwitchOffAsync(companionId, cancellationToken).ConfigureAwait(false);
+            await inner.Life.SwitchOffAsync(companionId, cancellationToken).ConfigureAwait(false);
             InnerServerLog.Switched(logger, companionId, "off");
         }
 
-        var state = await inner.Store!.GetSwitchAsync(companionId, cancellationToken).ConfigureAwait(false);
+        var state = await inner.Store.GetSwitchAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new SwitchView(!state.IsOff, state.Since, said));
     }
 
@@ -249,29 +248,11 @@ internal static class InnerLifeEndpoints
         PersonaView.From(version));
 
     private static async Task<TimeZoneInfo> ZoneAsync(string companionId, ServerInnerLife inner, CancellationToken cancellationToken) =>
-        (await inner.Life!.GetPolicyAsync(companionId, cancellationToken).ConfigureAwait(false)).Validate();
+        (await inner.Life.GetPolicyAsync(companionId, cancellationToken).ConfigureAwait(false)).Validate();
 
     private static bool TryTime(string text, out TimeOnly time) =>
         TimeOnly.TryParseExact(text.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
 
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
-}
-
-/// <summary>Answers 501 when this server's store keeps no inner life (PostgreSQL, so far).</summary>
-internal sealed class InnerLifeKeptFilter(ServerInnerLife inner) : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        if (inner.Life is null)
-        {
-            return TypedResults.Problem(
-                title: "This server's store keeps no inner life.",
-                detail: "Persona, moods, reflections, reminders and the switch are kept by the SQLite store only so far.",
-                statusCode: StatusCodes.Status501NotImplemented);
-        }
-
-        return await next(context).ConfigureAwait(false);
-    }
 }

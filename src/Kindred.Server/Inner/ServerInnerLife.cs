@@ -6,9 +6,8 @@ namespace Kindred.Server.Inner;
 
 /// <summary>
 /// The inner life every companion on this silo shares: appraisal, the evolving persona, reminders and the switch
-/// (<see cref="Life"/>), reflection, and outreach scheduling. All of it is state in the store, so any silo can serve
-/// any companion. Only a store that keeps an inner life has one (SQLite today); with another, <see cref="Life"/> is null
-/// and companions run the plain turn pipeline.
+/// (<see cref="Life"/>), reflection, and outreach scheduling. All of it is state in the store (SQLite or PostgreSQL), so
+/// any silo can serve any companion.
 /// </summary>
 internal sealed class ServerInnerLife
 {
@@ -17,32 +16,26 @@ internal sealed class ServerInnerLife
         ArgumentNullException.ThrowIfNull(backend);
         Time = backend.Clock ?? TimeProvider.System;
         Options = backend.Inner ?? new InnerLifeOptions();
-        if (backend.Store is IInnerLifeStore store)
-        {
-            Store = store;
-            Life = new InnerLife(store, backend.Chat, Time, Options, loggers.CreateLogger<InnerLife>());
-            Scheduler = new OutreachScheduler(store, Time, Options);
-            if (backend.Store is IReflectionStore reflections)
-            {
-                Reflections = reflections;
-                Reflector = new Reflector(backend.Store, store, reflections, Life, backend.Chat, Time, Options);
-            }
-        }
+        Store = backend.Store;
+        Life = new InnerLife(Store, backend.Chat, Time, Options, loggers.CreateLogger<InnerLife>());
+        Scheduler = new OutreachScheduler(Store, Time, Options);
+        Reflections = backend.Store;
+        Reflector = new Reflector(backend.Store, Store, Reflections, Life, backend.Chat, Time, Options);
     }
 
     public TimeProvider Time { get; }
 
     public InnerLifeOptions Options { get; }
 
-    public IInnerLifeStore? Store { get; }
+    public IInnerLifeStore Store { get; }
 
-    public InnerLife? Life { get; }
+    public InnerLife Life { get; }
 
-    public OutreachScheduler? Scheduler { get; }
+    public OutreachScheduler Scheduler { get; }
 
-    public IReflectionStore? Reflections { get; }
+    public IReflectionStore Reflections { get; }
 
-    public Reflector? Reflector { get; }
+    public Reflector Reflector { get; }
 }
 
 /// <summary>Registers the inner life and outreach delivery.</summary>

@@ -7,6 +7,6 @@ namespace Kindred.Memory.Tests.Contract;
 [Collection(UsesPostgres.Name)]
 public sealed class PostgresStoreContractTests(PostgresServer server) : StoreContractTests
 {
-    protected override async Task<IMemoryStore> OpenStoreAsync() =>
+    protected override async Task<IFullCompanionStore> OpenStoreAsync() =>
         await PostgresCompanionStore.OpenAsync(await server.DatabaseForAsync(GetType()), new FakeTimeProvider(), None);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Kindred.Core;
+using Kindred.Memory.Knowledge;
 using Kindred.Memory.Portable;
 using Kindred.Memory.Postgres;
 using Kindred.Memory.Recall;
@@ -45,7 +46,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
         _time.Advance(TimeSpan.FromDays(1));
         await (await PostgresCompanionStore.OpenAsync(database, _time, None)).DisposeAsync();
 
-        Assert.Equal(1L, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
+        Assert.Equal(PostgresSchemaMigrations.LatestVersion, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
         Assert.Equal(_time.GetUtcNow().AddDays(-1).UtcTicks, await QueryAsync<long>(database, "SELECT applied_at FROM schema_history WHERE version = 1;"));
     }
 
@@ -60,7 +61,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
             await store.DisposeAsync();
         }
 
-        Assert.Equal(1L, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
+        Assert.Equal(PostgresSchemaMigrations.LatestVersion, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresCompanionStore.OpenAsync(database, _time, None));
 
         Assert.Contains("newer Kindred", error.Message, StringComparison.Ordinal);
-        Assert.Equal(2L, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
+        Assert.Equal(PostgresSchemaMigrations.LatestVersion + 1, await QueryAsync<long>(database, "SELECT count(*) FROM schema_history;"));
     }
 
     [Fact]
@@ -205,6 +206,40 @@ public sealed class PostgresStoreTests(PostgresServer server)
         Assert.Equal(0L, await TuplesHoldingAsync(database, "turn_vectors", vector));
         Assert.Equal(0L, await TuplesHoldingAsync(database, "companions", Encoding.UTF8.GetBytes("4b2c8")));
         Assert.Equal(600, (await store.GetRelationshipAsync("c1", None)).TurnCount);
+    }
+
+    [Fact]
+    public async Task ForgettingAPersonLeavesNoRowLiveOrDeadThatNamesThem()
+    {
+        const string Name = "Xandrix7q4w";
+        var database = await FreshDatabaseAsync();
+        await using var store = await PostgresCompanionStore.OpenAsync(database, _time, None);
+        await store.CreateCompanionAsync(Samples.Identity(), None);
+        await store.AppendTurnsAsync([.. Enumerable.Range(0, 200).Select(i => Samples.Turn(Corpus.Distractor(i)))], None);
+        var told = await store.AppendTurnAsync(Samples.Turn($"My brother {Name} moved to Oslo."), None);
+        await store.ApplyExtractionAsync(
+            "c1",
+            [told],
+            new Extraction([new ExtractedPerson(Name, [], "brother", told.Id)], [new ExtractedFact(Name, "home", "Oslo", $"{Name} lives in Oslo.", Name, told.Id)], KnowledgeSource.BuiltIn),
+            None);
+        await store.SaveSummaryAsync(new SessionSummary("c1", "s1", $"They talked about {Name}.", told.Id, told.Id, Samples.WokeAt, KnowledgeSource.BuiltIn), None);
+        await store.AddReflectionAsync("c1", null, $"I hope {Name} likes Oslo.", Samples.WokeAt, None);
+        await QueryAsync<string>(database, "CREATE EXTENSION IF NOT EXISTS pageinspect; SELECT '';");
+        var needle = Encoding.UTF8.GetBytes("7q4w");
+        string[] tables = ["turns", "people", "facts", "summaries", "reflections"];
+        foreach (var table in tables)
+        {
+            Assert.True(await TuplesHoldingAsync(database, table, needle) > 0, $"{table} should hold the name before forgetting");
+        }
+
+        Assert.Equal(1, await store.ForgetPersonAsync("c1", Assert.Single(await store.GetPeopleAsync("c1", None)).Id, None));
+
+        foreach (var table in tables)
+        {
+            Assert.Equal(0L, await TuplesHoldingAsync(database, table, needle));
+        }
+
+        Assert.Equal(200, (await store.GetRelationshipAsync("c1", None)).TurnCount);
     }
 
     // Every tuple in the table's pages, live or dead, whose bytes contain the needle (pageinspect reads the raw pages).

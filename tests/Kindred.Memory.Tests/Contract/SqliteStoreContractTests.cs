@@ -8,7 +8,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 {
     private readonly TempDatabase _database = new();
 
-    protected override async Task<IMemoryStore> OpenStoreAsync() => await _database.OpenAsync();
+    protected override async Task<IFullCompanionStore> OpenStoreAsync() => await _database.OpenAsync();
 
     protected override Task CleanUpAsync()
     {

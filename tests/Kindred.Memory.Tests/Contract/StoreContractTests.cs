@@ -4,19 +4,19 @@ using Kindred.Memory.Vectors;
 namespace Kindred.Memory.Tests.Contract;
 
 /// <summary>
-/// What every <see cref="IMemoryStore"/> must do, run against each store (SQLite and PostgreSQL) by a subclass.
+/// What every <see cref="IFullCompanionStore"/> must do (turns, memory, knowledge and the inner life), run against each store (SQLite and PostgreSQL) by a subclass.
 /// A store may hold other tests' data (PostgreSQL keeps one database per class), so every test names its companions
 /// through <see cref="Id"/> and looks only at those.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     protected static readonly CancellationToken None = CancellationToken.None;
     private readonly string _scope = Guid.NewGuid().ToString("N")[..10];
 
-    protected IMemoryStore Store { get; private set; } = null!;
+    protected IFullCompanionStore Store { get; private set; } = null!;
 
     /// <summary>Opens the store under test; each test gets its own instance, disposed after it.</summary>
-    protected abstract Task<IMemoryStore> OpenStoreAsync();
+    protected abstract Task<IFullCompanionStore> OpenStoreAsync();
 
     protected virtual Task CleanUpAsync() => Task.CompletedTask;
 

@@ -22,12 +22,12 @@ namespace Kindred.Server.Tests.TestSupport;
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly SqliteCompanionStore _store;
+    private readonly IFullCompanionStore _store;
     private readonly MemoryIndex _memory;
     private readonly MiniLmEmbeddingGenerator _embedder;
     private readonly bool _ownsDataDirectory;
 
-    private TestServer(WebApplication app, SqliteCompanionStore store, MemoryIndex memory, MiniLmEmbeddingGenerator embedder, LocalModel? model, string dataDirectory, bool ownsDataDirectory)
+    private TestServer(WebApplication app, IFullCompanionStore store, MemoryIndex memory, MiniLmEmbeddingGenerator embedder, LocalModel? model, string dataDirectory, bool ownsDataDirectory)
     {
         _app = app;
         _store = store;
@@ -44,12 +44,16 @@ public sealed class TestServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The server's store, for arranging what a test needs (facts, people) directly.</summary>
+    public IFullCompanionStore Store => _store;
+
     public LocalModel? Model { get; }
 
     public string DataDirectory { get; }
 
     /// <param name="chat">A chat client of the test's own; null loads stories260K.</param>
     /// <param name="dataDirectory">An existing data folder to reuse (a restart); null makes a fresh one, removed at the end.</param>
+    /// <param name="store">The store to serve (the server disposes it); null opens SQLite in the data folder.</param>
     public static async Task<TestServer> StartAsync(
         Action<ServerOptions>? configure = null,
         IChatClient? chat = null,
@@ -58,11 +62,12 @@ public sealed class TestServer : IAsyncDisposable
         int queued = 16,
         int contextLength = 0,
         TimeProvider? clock = null,
-        string timeZone = "UTC")
+        string timeZone = "UTC",
+        IFullCompanionStore? store = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("kindred-server-test-").FullName;
-        var store = await SqliteCompanionStore.OpenAsync(Path.Combine(dataDirectory, "kindred.db"), TimeProvider.System, CancellationToken.None);
+        store ??= await SqliteCompanionStore.OpenAsync(Path.Combine(dataDirectory, "kindred.db"), TimeProvider.System, CancellationToken.None);
         var embedder = new MiniLmEmbeddingGenerator(threadsPerCall: 1);
         var memory = new MemoryIndex(store, embedder);
         LocalModel? model = null;
