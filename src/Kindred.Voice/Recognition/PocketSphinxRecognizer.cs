@@ -48,6 +48,13 @@ public sealed class PocketSphinxRecognizer : SpeechRecognizer
     /// <summary>Loads the first decoder now rather than on the first utterance.</summary>
     public Task WarmUpAsync() => PrepareNext();
 
+    /// <summary>Recognises an utterance while it is spoken, on a fresh decoder (see <see cref="PocketSphinxUtterance"/>).</summary>
+    public override UtteranceRecognition StartUtterance()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new PocketSphinxUtterance(this);
+    }
+
     protected override async Task<string> RecognizeAt16kAsync(PcmAudio audio, CancellationToken cancellationToken)
     {
         var decoder = await TakeDecoderAsync().ConfigureAwait(false);
@@ -79,7 +86,7 @@ public sealed class PocketSphinxRecognizer : SpeechRecognizer
         base.Dispose(disposing);
     }
 
-    private async Task<IntPtr> TakeDecoderAsync()
+    internal async Task<IntPtr> TakeDecoderAsync()
     {
         Task<IntPtr> ready;
         lock (_gate)
@@ -160,23 +167,43 @@ public sealed class PocketSphinxRecognizer : SpeechRecognizer
         }
     }
 
-    private static unsafe string Decode(IntPtr decoder, short[] samples)
+    private static string Decode(IntPtr decoder, short[] samples)
+    {
+        Start(decoder);
+        Process(decoder, samples, fullUtterance: true);
+        return End(decoder);
+    }
+
+    internal static void Start(IntPtr decoder)
     {
         if (PocketSphinxNative.StartUtterance(decoder) < 0)
         {
             throw new VoiceEngineException("pocketsphinx could not start decoding.");
         }
+    }
+
+    internal static unsafe void Process(IntPtr decoder, ReadOnlySpan<short> samples, bool fullUtterance)
+    {
+        if (samples.IsEmpty)
+        {
+            return;
+        }
 
         fixed (short* data = samples)
         {
-            if (PocketSphinxNative.ProcessRaw(decoder, data, (nuint)samples.Length, 0, 1) < 0)
+            if (PocketSphinxNative.ProcessRaw(decoder, data, (nuint)samples.Length, 0, fullUtterance ? 1 : 0) < 0)
             {
                 throw new VoiceEngineException("pocketsphinx could not decode the audio.");
             }
         }
+    }
 
+    internal static string End(IntPtr decoder)
+    {
         _ = PocketSphinxNative.EndUtterance(decoder);
         var hypothesis = PocketSphinxNative.GetHypothesis(decoder, out _);
         return hypothesis == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(hypothesis)?.Trim() ?? "";
     }
+
+    internal static void FreeDecoder(IntPtr decoder) => _ = PocketSphinxNative.Free(decoder);
 }
