@@ -4,6 +4,7 @@ using Kindred.Memory.Recall;
 using Kindred.Server.Accounts;
 using Kindred.Server.Companions;
 using Kindred.Server.OpenAi;
+using Kindred.Server.Voice;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -53,6 +54,7 @@ public static class KindredServer
         services.AddSingleton(accounts);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CompanionMetrics>();
+        services.AddSingleton<ServerVoices>();
         services.AddSingleton(provider => new CompanionServices(
             backend.Store,
             backend.Chat,
@@ -92,6 +94,7 @@ public static class KindredServer
         app.MapAccounts();
         app.MapCompanions();
         app.MapOpenAi();
+        app.MapVoice();
         app.Lifetime.ApplicationStopped.Register(accounts.Dispose);
         return app;
     }
