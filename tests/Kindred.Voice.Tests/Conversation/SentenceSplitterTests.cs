@@ -49,7 +49,8 @@ public sealed class SentenceSplitterTests
         var splitter = new SentenceSplitter { CutFirstClause = true };
         string[] tokens = ["Oh", " dear,", " that", " sounds hard, really.", " Tell", " me, please."];
 
-        var pieces = tokens.SelectMany(splitter.Append).Concat(splitter.Flush() is { } last ? [last] : []).ToList();
+        var pieces = tokens.SelectMany(splitter.Append).ToList();
+        pieces.AddRange(splitter.Flush() is { } last ? [last] : []);
 
         Assert.Equal(["Oh dear,", "that sounds hard, really.", "Tell me, please."], pieces);
     }
