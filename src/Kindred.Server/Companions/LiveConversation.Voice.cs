@@ -184,9 +184,16 @@ internal sealed partial class LiveConversation
 
             // A reply still being said was spoken over: it is cut off (and stored, and its done sent) before the
             // transcript of what was said over it, so the client sees the turns in order.
-            if (!string.IsNullOrWhiteSpace(utterance.Text) && _reply is not null)
+            if (!string.IsNullOrWhiteSpace(utterance.Text) && _reply is { } spokenOver)
             {
-                await _reply.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await spokenOver.CancelAsync().ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // A say, on the receive loop, replaced it: it had already ended.
+                }
             }
 
             await _replying.ConfigureAwait(false);
@@ -196,7 +203,8 @@ internal sealed partial class LiveConversation
                 return;
             }
 
-            _reply?.Dispose();
+            // The previous source is left to the collector, not disposed: the receive loop may be cancelling it
+            // (an interrupt) at this very moment, on its own thread.
             _reply = CancellationTokenSource.CreateLinkedTokenSource(_voice.Closing.Token);
             _replying = SpokenReplyAsync(utterance.Text, _reply.Token);
         }
@@ -311,7 +319,10 @@ internal sealed partial class LiveConversation
 
         public CancellationTokenSource Closing { get; } = new();
 
-        public byte[] Frame { get; } = new byte[MaxAudioFrameBytes];
+        private byte[]? _frame;
+
+        /// <summary>Where an audio frame is received; allocated for conversations that use voice only.</summary>
+        public byte[] Frame => _frame ??= new byte[MaxAudioFrameBytes];
 
         /// <summary>Bytes of the last audio frame in <see cref="Frame"/>; -1 when it was too large.</summary>
         public int FrameLength { get; set; }
