@@ -14,6 +14,9 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
     private readonly Task<string> _decoding;
     private volatile bool _abandoned;
 
+    /// <summary>How long ending the utterance took once every frame was decoded (for the latency benchmark).</summary>
+    internal TimeSpan EndPass { get; private set; }
+
     public PocketSphinxUtterance(PocketSphinxRecognizer recognizer)
     {
         _decoding = Task.Run(() => DecodeAsync(recognizer));
@@ -69,7 +72,15 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
                 }
             }
 
-            return _abandoned ? "" : PocketSphinxRecognizer.End(decoder);
+            if (_abandoned)
+            {
+                return "";
+            }
+
+            var ending = System.Diagnostics.Stopwatch.GetTimestamp();
+            var text = PocketSphinxRecognizer.End(decoder);
+            EndPass = System.Diagnostics.Stopwatch.GetElapsedTime(ending);
+            return text;
         }
         finally
         {
