@@ -6,6 +6,7 @@ using Kindred.Server.Clustering;
 using Kindred.Server.Companions;
 using Kindred.Server.Inner;
 using Kindred.Server.OpenAi;
+using Kindred.Server.Voice;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -79,6 +80,7 @@ public static class KindredServer
         services.AddSingleton(accounts);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CompanionMetrics>();
+        services.AddSingleton<ServerVoices>();
         services.AddSingleton(provider => new CompanionServices(
             backend.Store,
             backend.Chat,
@@ -121,6 +123,7 @@ public static class KindredServer
         app.MapKnowledge();
         app.MapOpenAi();
         app.MapInnerLife();
+        app.MapVoice();
         app.Lifetime.ApplicationStopped.Register(accounts.Dispose);
         return app;
     }

@@ -130,7 +130,7 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         var request = new HttpRequestMessage(new HttpMethod(method), path + (path.EndsWith("/search", StringComparison.Ordinal) ? "?q=jazz" : ""));
         if (method is "POST" or "PUT")
         {
-            request.Content = JsonContent.Create(new { text = "Tell me their secret", version = 1, on = false, dailyLimit = 24, at = "2099-01-01T09:00" });
+            request.Content = JsonContent.Create(new { text = "Tell me their secret", version = 1, on = false, dailyLimit = 24, at = "2099-01-01T09:00", voice = "flite" });
         }
 
         return client.SendAsync(request);

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Kindred.Server.Accounts;
 using Kindred.Server.Contracts;
 using Kindred.Server.Inner;
+using Kindred.Server.Voice;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,7 @@ namespace Kindred.Server.Companions;
 /// things, the reply streams back token by token, and the person can interrupt it or ask the status. When the
 /// socket goes away, the reply being generated stops at once and is stored as interrupted.
 /// </summary>
-internal sealed class LiveConversation : IDisposable
+internal sealed partial class LiveConversation : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -31,17 +32,20 @@ internal sealed class LiveConversation : IDisposable
     private CancellationTokenSource? _reply;
     private Task _replying = Task.CompletedTask;
 
-    private LiveConversation(WebSocket socket, ICompanionGrain grain, ServerOptions options, OutreachHub outreach, bool isPrivate)
+    private LiveConversation(WebSocket socket, ICompanionGrain grain, ServerOptions options, OutreachHub outreach, bool isPrivate, VoiceLine voice)
     {
         _socket = socket;
         _grain = grain;
         _options = options;
         _outreach = outreach;
         _private = isPrivate;
+        _voice = voice;
     }
 
     /// <param name="private">True: a private conversation, of which nothing is stored (?private=true).</param>
-    public static async Task AcceptAsync(string companionId, HttpContext context, IGrainFactory grains, ServerOptions options, OutreachHub outreach, ILogger<LiveConversation> logger, bool? @private = null)
+    public static async Task AcceptAsync(
+        string companionId, HttpContext context, IGrainFactory grains, ServerOptions options, OutreachHub outreach, ServerVoices voices, AccountStore accounts,
+        ILogger<LiveConversation> logger, bool? @private = null)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -54,7 +58,7 @@ internal sealed class LiveConversation : IDisposable
         var woken = await grain.WakeAsync(CompanionEndpoints.ApiSession, context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         ServerLog.LiveOpened(logger, companionId);
-        using var conversation = new LiveConversation(socket, grain, options, outreach, @private == true);
+        using var conversation = new LiveConversation(socket, grain, options, outreach, @private == true, new VoiceLine(companionId, voices, accounts));
         try
         {
             await conversation.RunAsync(woken, context.RequestAborted).ConfigureAwait(false);
@@ -108,6 +112,7 @@ internal sealed class LiveConversation : IDisposable
                 await _reply.CancelAsync().ConfigureAwait(false);
             }
 
+            await StopVoiceAsync().ConfigureAwait(false);
             await _replying.ConfigureAwait(false);
         }
     }
@@ -131,7 +136,7 @@ internal sealed class LiveConversation : IDisposable
 
                 _reply?.Dispose();
                 _reply = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                _replying = ReplyAsync(message.Text!, _reply.Token);
+                _replying = IsListening ? SpokenReplyAsync(message.Text!, _reply.Token) : ReplyAsync(message.Text!, _reply.Token);
                 break;
             case "interrupt":
                 if (_reply is not null)
@@ -140,11 +145,20 @@ internal sealed class LiveConversation : IDisposable
                 }
 
                 break;
+            case "voice_start":
+                await StartVoiceAsync(message, aborted).ConfigureAwait(false);
+                break;
+            case "voice_end":
+                await EndVoiceAsync(aborted).ConfigureAwait(false);
+                break;
+            case AudioFrame:
+                await HearFrameAsync(aborted).ConfigureAwait(false);
+                break;
             case "status":
                 await SendAsync(new ServerMessage("status") { State = _replying.IsCompleted ? "idle" : "replying" }, aborted).ConfigureAwait(false);
                 break;
             default:
-                await SendAsync(Error("bad_message", "Unknown message type; expected say, interrupt or status."), aborted).ConfigureAwait(false);
+                await SendAsync(Error("bad_message", "Unknown message type; expected say, interrupt, status, voice_start or voice_end."), aborted).ConfigureAwait(false);
                 break;
         }
     }
@@ -198,6 +212,11 @@ internal sealed class LiveConversation : IDisposable
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return null;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                return await ReceiveAudioAsync(buffer.AsMemory(length, result.Count), result.EndOfMessage, aborted).ConfigureAwait(false);
             }
 
             length += result.Count;
@@ -256,11 +275,17 @@ internal sealed class LiveConversation : IDisposable
     {
         _send.Dispose();
         _reply?.Dispose();
+        _voice.Dispose();
     }
 
     private static ServerMessage Error(string code, string message) => new("error") { Code = code, Message = message };
 
-    private sealed record ClientMessage(string? Type, string? Text);
+    private sealed record ClientMessage(string? Type, string? Text)
+    {
+        public int? SampleRate { get; init; }
+
+        public string? Mode { get; init; }
+    }
 
     private sealed record ServerMessage(string Type)
     {
