@@ -4,6 +4,7 @@ using Kindred.Memory.Recall;
 using Kindred.Server.Accounts;
 using Kindred.Server.Companions;
 using Kindred.Server.OpenAi;
+using Kindred.Server.WebApp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -81,6 +82,7 @@ public static class KindredServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebApp();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.UseAuthorization();
