@@ -100,7 +100,14 @@ export async function renderTalk(companionId) {
       voiceStatus.textContent = 'Voice is not available on this server yet.';
       return;
     }
+    if (code === 'voice_unavailable') {
+      stopListening(false);
+      voiceStatus.textContent = text ?? 'Voice is not available on this server.';
+      return;
+    }
     if (code === 'bad_audio') {
+      // The server stops listening after audio it cannot use; so does the page.
+      stopListening(false);
       voiceStatus.textContent = `The server could not use that audio: ${text}`;
       return;
     }
@@ -125,6 +132,10 @@ export async function renderTalk(companionId) {
     voiceStatus.textContent = 'Hearing you…';
   });
   live.addEventListener('transcript', (event) => {
+    if (!event.detail.text) {
+      voiceStatus.textContent = 'I did not catch that; say it again?';
+      return;
+    }
     message('person', event.detail.text, { dataset: { source: 'voice' } });
     voiceStatus.textContent = 'Heard you.';
   });
