@@ -73,7 +73,8 @@ public sealed partial class WebAppTests(WebAppFixture fixture)
         await page.SayAsync("Tell me a story about a cat.");
 
         await Expect(page.Locator(".message.person").Last).ToHaveTextAsync(new Regex("Tell me a story about a cat\\."));
-        var reply = page.Locator(".message.companion[data-state=complete]").Last;
+        // Only replies streamed on this page carry data-tokens; earlier turns loaded from history do not.
+        var reply = page.Locator(".message.companion[data-state=complete][data-tokens]").Last;
         await Expect(reply).ToHaveTextAsync(Pages.NotBlank());
         // More than one token message: the reply arrived piece by piece, not all at once.
         await Expect(reply).ToHaveAttributeAsync("data-tokens", ManyTokens());
@@ -87,7 +88,7 @@ public sealed partial class WebAppTests(WebAppFixture fixture)
         var page = await fixture.NewPageAsync();
         await page.OpenConversationAsync();
         await page.SayAsync(secret);
-        await Expect(page.Locator(".message.companion[data-state=complete]").Last).ToHaveTextAsync(Pages.NotBlank());
+        await Expect(page.Locator(".message.companion[data-state=complete][data-tokens]").Last).ToHaveTextAsync(Pages.NotBlank());
 
         await page.GetByRole(AriaRole.Link, new() { Name = "What I know" }).ClickAsync();
         var memories = page.Locator("#memories");

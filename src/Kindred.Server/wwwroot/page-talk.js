@@ -10,7 +10,7 @@ const MAX_PENDING_FRAMES = 500;
 export async function renderTalk(companionId) {
   const title = h('span', { class: 'companion-name', id: 'companion-name' }, 'your companion');
   const connection = h('p', { class: 'connection muted', role: 'status', id: 'connection' }, 'Connecting…');
-  const log = h('ol', { class: 'log', id: 'log', 'aria-label': 'Conversation', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+  const log = h('ol', { class: 'log', id: 'log', tabindex: '0', 'aria-label': 'Conversation', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   const input = h('textarea', { id: 'say', name: 'say', rows: 2, maxlength: 8000, required: true, enterkeyhint: 'send', placeholder: 'Say something…' });
   const send = h('button', { type: 'submit', class: 'primary', id: 'send' }, 'Send');
   const stop = h('button', { type: 'button', id: 'stop', hidden: true }, 'Stop the reply');
