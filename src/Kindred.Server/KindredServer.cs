@@ -4,6 +4,7 @@ using Kindred.Memory.Recall;
 using Kindred.Server.Accounts;
 using Kindred.Server.Companions;
 using Kindred.Server.OpenAi;
+using Kindred.Server.Voice;
 using Kindred.Server.WebApp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -54,6 +55,7 @@ public static class KindredServer
         services.AddSingleton(accounts);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CompanionMetrics>();
+        services.AddSingleton<ServerVoices>();
         services.AddSingleton(provider => new CompanionServices(
             backend.Store,
             backend.Chat,
@@ -94,6 +96,7 @@ public static class KindredServer
         app.MapAccounts();
         app.MapCompanions();
         app.MapOpenAi();
+        app.MapVoice();
         app.Lifetime.ApplicationStopped.Register(accounts.Dispose);
         return app;
     }

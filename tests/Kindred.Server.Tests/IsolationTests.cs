@@ -107,7 +107,7 @@ public sealed class IsolationTests : IAsyncLifetime, IDisposable
         var path = template.Replace("{companionId}", companionId, StringComparison.Ordinal)
             .Replace("{turnId:long}", turnId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path + (path.EndsWith("/search", StringComparison.Ordinal) ? "?q=jazz" : ""));
-        if (method == "POST")
+        if (method is "POST" or "PUT")
         {
             request.Content = JsonContent.Create(new { text = "Tell me their secret" });
         }

@@ -12,7 +12,7 @@ namespace Kindred.Server.Accounts;
 /// iterations); tokens and API keys are random 256-bit secrets of which only the SHA-256 is stored, so a copy of
 /// the file signs nobody in.
 /// </summary>
-public sealed class AccountStore : IDisposable
+public sealed partial class AccountStore : IDisposable
 {
     private const string SessionPrefix = "kdt_";
     private const string ApiKeyPrefix = "kdk_";
@@ -48,6 +48,10 @@ public sealed class AccountStore : IDisposable
         ) STRICT;
 
         CREATE INDEX companion_owners_by_account ON companion_owners (account_id, created_at);
+        """,
+        // The voice a companion speaks with (null: the server's default); it goes when the companion goes.
+        """
+        ALTER TABLE companion_owners ADD COLUMN voice TEXT NULL;
         """,
     ];
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Kindred.Server.Accounts;
 using Kindred.Server.Contracts;
+using Kindred.Server.Voice;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +14,7 @@ namespace Kindred.Server.Companions;
 /// things, the reply streams back token by token, and the person can interrupt it or ask the status. When the
 /// socket goes away, the reply being generated stops at once and is stored as interrupted.
 /// </summary>
-internal sealed class LiveConversation : IDisposable
+internal sealed partial class LiveConversation : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -28,14 +29,16 @@ internal sealed class LiveConversation : IDisposable
     private CancellationTokenSource? _reply;
     private Task _replying = Task.CompletedTask;
 
-    private LiveConversation(WebSocket socket, ICompanionGrain grain, ServerOptions options)
+    private LiveConversation(WebSocket socket, ICompanionGrain grain, ServerOptions options, VoiceLine voice)
     {
         _socket = socket;
         _grain = grain;
         _options = options;
+        _voice = voice;
     }
 
-    public static async Task AcceptAsync(string companionId, HttpContext context, IGrainFactory grains, ServerOptions options, ILogger<LiveConversation> logger)
+    public static async Task AcceptAsync(
+        string companionId, HttpContext context, IGrainFactory grains, ServerOptions options, ServerVoices voices, AccountStore accounts, ILogger<LiveConversation> logger)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -48,7 +51,7 @@ internal sealed class LiveConversation : IDisposable
         var woken = await grain.WakeAsync(CompanionEndpoints.ApiSession, context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         ServerLog.LiveOpened(logger, companionId);
-        using var conversation = new LiveConversation(socket, grain, options);
+        using var conversation = new LiveConversation(socket, grain, options, new VoiceLine(companionId, voices, accounts));
         try
         {
             await conversation.RunAsync(woken, context.RequestAborted).ConfigureAwait(false);
@@ -92,6 +95,7 @@ internal sealed class LiveConversation : IDisposable
                 await _reply.CancelAsync().ConfigureAwait(false);
             }
 
+            await StopVoiceAsync().ConfigureAwait(false);
             await _replying.ConfigureAwait(false);
         }
     }
@@ -115,7 +119,7 @@ internal sealed class LiveConversation : IDisposable
 
                 _reply?.Dispose();
                 _reply = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                _replying = ReplyAsync(message.Text!, _reply.Token);
+                _replying = IsListening ? SpokenReplyAsync(message.Text!, _reply.Token) : ReplyAsync(message.Text!, _reply.Token);
                 break;
             case "interrupt":
                 if (_reply is not null)
@@ -124,11 +128,20 @@ internal sealed class LiveConversation : IDisposable
                 }
 
                 break;
+            case "voice_start":
+                await StartVoiceAsync(message, aborted).ConfigureAwait(false);
+                break;
+            case "voice_end":
+                await EndVoiceAsync(aborted).ConfigureAwait(false);
+                break;
+            case AudioFrame:
+                await HearFrameAsync(aborted).ConfigureAwait(false);
+                break;
             case "status":
                 await SendAsync(new ServerMessage("status") { State = _replying.IsCompleted ? "idle" : "replying" }, aborted).ConfigureAwait(false);
                 break;
             default:
-                await SendAsync(Error("bad_message", "Unknown message type; expected say, interrupt or status."), aborted).ConfigureAwait(false);
+                await SendAsync(Error("bad_message", "Unknown message type; expected say, interrupt, status, voice_start or voice_end."), aborted).ConfigureAwait(false);
                 break;
         }
     }
@@ -178,6 +191,11 @@ internal sealed class LiveConversation : IDisposable
                 return null;
             }
 
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                return await ReceiveAudioAsync(buffer.AsMemory(length, result.Count), result.EndOfMessage, aborted).ConfigureAwait(false);
+            }
+
             length += result.Count;
             if (result.EndOfMessage)
             {
@@ -216,11 +234,17 @@ internal sealed class LiveConversation : IDisposable
     {
         _send.Dispose();
         _reply?.Dispose();
+        _voice.Dispose();
     }
 
     private static ServerMessage Error(string code, string message) => new("error") { Code = code, Message = message };
 
-    private sealed record ClientMessage(string? Type, string? Text);
+    private sealed record ClientMessage(string? Type, string? Text)
+    {
+        public int? SampleRate { get; init; }
+
+        public string? Mode { get; init; }
+    }
 
     private sealed record ServerMessage(string Type)
     {

@@ -20,6 +20,14 @@ public sealed class SentenceSplitter
     };
 
     private readonly StringBuilder _pending = new();
+    private bool _emitted;
+
+    /// <summary>
+    /// When true, the reply's first piece ends at its first comma, semicolon, colon or dash after at least two words,
+    /// so the first audio is a short clause that is quick to synthesise while the rest is still being written.
+    /// Default false.
+    /// </summary>
+    public bool CutFirstClause { get; init; }
 
     /// <summary>Splits a complete text into sentences.</summary>
     public static IReadOnlyList<string> Split(string text)
@@ -45,6 +53,11 @@ public sealed class SentenceSplitter
         for (var i = 0; i < text.Length; i++)
         {
             var end = BoundaryAt(text, start, i);
+            if (end < 0 && CutFirstClause && !_emitted)
+            {
+                end = FirstClauseAt(text, start, i);
+            }
+
             if (end < 0)
             {
                 continue;
@@ -53,6 +66,7 @@ public sealed class SentenceSplitter
             if (text[start..end].Trim() is { Length: > 0 } sentence)
             {
                 sentences.Add(sentence);
+                _emitted = true;
             }
 
             start = end;
@@ -103,6 +117,17 @@ public sealed class SentenceSplitter
         }
 
         return -1;
+    }
+
+    private static int FirstClauseAt(string text, int start, int i)
+    {
+        if (text[i] is not (',' or ';' or ':' or '—' or '–') || i + 1 >= text.Length || !char.IsWhiteSpace(text[i + 1]))
+        {
+            return -1;
+        }
+
+        var words = text[start..i].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        return words >= 2 ? i + 1 : -1;
     }
 
     private static bool IsAbbreviation(string text, int start, int dot)

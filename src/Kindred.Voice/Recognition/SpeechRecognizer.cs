@@ -30,6 +30,12 @@ public abstract class SpeechRecognizer : ISpeechToTextClient
         return await RecognizeAt16kAsync(audio.ResampledTo(SampleRate), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts recognising an utterance that is still being spoken (16 kHz audio is appended as it arrives). The
+    /// default keeps the audio and decodes it whole at the end; pocketsphinx decodes as the audio comes in.
+    /// </summary>
+    public virtual UtteranceRecognition StartUtterance() => new WholeUtteranceRecognition(this);
+
     public async Task<SpeechToTextResponse> GetTextAsync(Stream audioSpeechStream, SpeechToTextOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audioSpeechStream);

@@ -18,6 +18,9 @@ public enum TurnEventKind
 /// <param name="Utterance">For <see cref="TurnEventKind.SpeechEnded"/>: the turn's audio at 16 kHz, with its pre-roll.</param>
 public sealed record TurnEvent(TurnEventKind Kind, TimeSpan At, TimeSpan SpeechEndedAt = default, PcmAudio? Utterance = null);
 
+/// <summary>Receives a stretch of a turn's audio.</summary>
+internal delegate void UtteranceAudioSink(ReadOnlySpan<short> samples);
+
 /// <summary>
 /// Turn-taking over a live 16 kHz audio stream: feeds frames to a voice activity detector and decides when the
 /// person starts speaking and when they have finished. Time is the stream's own (samples counted), never the
@@ -48,6 +51,15 @@ public sealed class TurnDetector
 
     /// <summary>The rate the detector expects.</summary>
     public const int SampleRate = 16_000;
+
+    /// <summary>
+    /// Receives the turn's audio as it is gathered: the pre-roll when speech starts, then every frame until the turn
+    /// ends, so a recogniser can decode while the person is still speaking.
+    /// </summary>
+    internal UtteranceAudioSink? UtteranceAudio { get; set; }
+
+    /// <summary>Samples per detector frame: pushing exactly this many yields at most one event.</summary>
+    public int FrameSamples => _frame.Length;
 
     /// <summary>Whether the person is speaking now.</summary>
     public bool IsSpeaking => _speaking;
@@ -112,6 +124,7 @@ public sealed class TurnDetector
             foreach (var frame in _preRoll)
             {
                 _utterance.AddRange(frame);
+                UtteranceAudio?.Invoke(frame);
             }
 
             _preRoll.Clear();
@@ -119,6 +132,7 @@ public sealed class TurnDetector
         }
 
         _utterance.AddRange(_frame);
+        UtteranceAudio?.Invoke(_frame);
         if (isSpeech)
         {
             _silenceRun = 0;

@@ -42,4 +42,26 @@ public sealed class SentenceSplitterTests
 
         Assert.Equal([clause + ",", clause + "."], parts);
     }
+
+    [Fact]
+    public void Cutting_the_first_clause_early_ends_only_the_first_piece_at_its_comma()
+    {
+        var splitter = new SentenceSplitter { CutFirstClause = true };
+        string[] tokens = ["Oh", " dear,", " that", " sounds hard, really.", " Tell", " me, please."];
+
+        var pieces = tokens.SelectMany(splitter.Append).ToList();
+        pieces.AddRange(splitter.Flush() is { } last ? [last] : []);
+
+        Assert.Equal(["Oh dear,", "that sounds hard, really.", "Tell me, please."], pieces);
+    }
+
+    [Fact]
+    public void A_single_word_before_the_first_comma_is_not_cut_off_alone()
+    {
+        var splitter = new SentenceSplitter { CutFirstClause = true };
+
+        var pieces = splitter.Append("Well, I think so. ").ToList();
+
+        Assert.Equal(["Well, I think so."], pieces);
+    }
 }
