@@ -146,7 +146,7 @@ export async function renderTalk(companionId) {
       target.dataset.audioClips = String(clips);
       let note = target.querySelector('.audio-note');
       note ??= target.appendChild(h('span', { class: 'audio-note' }));
-      note.textContent = ` 🔊 ${clips} ${clips === 1 ? 'sentence' : 'sentences'} spoken`;
+      note.textContent = ` (spoken aloud: ${clips} ${clips === 1 ? "sentence" : "sentences"})`;
     }
     player.enqueue(event.detail);
     voiceStatus.textContent = 'Speaking…';

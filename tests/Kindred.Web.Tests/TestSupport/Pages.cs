@@ -46,8 +46,13 @@ internal static partial class Pages
         await page.GetByLabel("Say something").PressAsync("Enter");
     }
 
-    public static Task ScreenshotAsync(this IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebAppFixture.ScreenshotsDirectory, name + ".png"), FullPage = true });
+    /// <summary>Saves a screenshot of the page, after checking it fits the phone-sized screen (no sideways scrolling).</summary>
+    public static async Task ScreenshotAsync(this IPage page, string name)
+    {
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"The '{name}' page is {overflow} px wider than the phone's screen.");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebAppFixture.ScreenshotsDirectory, name + ".png"), FullPage = true });
+    }
 
     [GeneratedRegex(@"\S")]
     public static partial Regex NotBlank();
