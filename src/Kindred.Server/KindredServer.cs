@@ -7,6 +7,7 @@ using Kindred.Server.Companions;
 using Kindred.Server.Inner;
 using Kindred.Server.OpenAi;
 using Kindred.Server.Voice;
+using Kindred.Server.WebApp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -110,6 +111,7 @@ public static class KindredServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebApp();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseAuthentication();
         app.UseAuthorization();
