@@ -122,14 +122,34 @@ public sealed class MemoryIndex : IDisposable
         string companionId, string query, ReadOnlyMemory<float>? queryVector, int limit, DateTimeOffset now, TimeWindow? during, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var gathered = await GatherAsync(companionId, query, queryVector, Math.Max(limit, Options.CandidatesPerRetriever), now, cancellationToken).ConfigureAwait(false);
-        if (during is not null)
+        while (true)
         {
-            gathered = gathered with { Candidates = [.. gathered.Candidates.Where(c => during.Contains(c.Turn.At))] };
-        }
+            var (index, gathered) = await GatherWithoutTextAsync(companionId, query, queryVector, Math.Max(limit, Options.CandidatesPerRetriever), now, cancellationToken).ConfigureAwait(false);
+            if (during is not null)
+            {
+                gathered = gathered with { Candidates = [.. gathered.Candidates.Where(c => during.Contains(c.Turn.At))] };
+            }
 
-        var hits = RecallRanking.Rank(gathered, Options, limit, MinimumSimilarity);
-        return Options.ContextTurns == 0 ? hits : await WithContextAsync(companionId, hits, gathered.Candidates, cancellationToken).ConfigureAwait(false);
+            var hits = RecallRanking.Rank(gathered, Options, limit, MinimumSimilarity);
+            var context = ContextOf(index, hits);
+
+            // The text of the hits and of the turns around them only: one query for a few dozen turns.
+            var wanted = hits.Select(h => h.Turn.Id).Concat(context.Values.SelectMany(c => c)).Distinct().ToList();
+            var turns = (await _store.GetTurnsAsync(companionId, wanted, cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
+            var vanished = hits.Where(h => !turns.ContainsKey(h.Turn.Id)).Select(h => h.Turn.Id).ToList();
+            if (vanished.Count > 0)
+            {
+                // Deleted through the store behind this index's back (a person forgotten): forget them here, search again.
+                ForgetVanished(index, vanished);
+                continue;
+            }
+
+            return [.. hits.Select(h => h with
+            {
+                Turn = turns[h.Turn.Id],
+                Context = [.. context[h.Turn.Id].Where(turns.ContainsKey).Select(id => turns[id])],
+            })];
+        }
     }
 
     /// <summary>
@@ -137,27 +157,39 @@ public sealed class MemoryIndex : IDisposable
     /// <paramref name="perRetriever"/> each, said at or before <paramref name="now"/>) with both scores, their
     /// neighbours, the speaker the question names and the time it names. <see cref="RecallRanking.Rank"/> weighs it.
     /// </summary>
-    /// <remarks>
-    /// Both retrievers and the neighbour lookups run in memory (<see cref="WordIndex"/>, <see cref="ExactVectorIndex"/>);
-    /// the store is asked three small things: turns added since the last search, the candidates' turns (one query), and
-    /// the two names.
-    /// </remarks>
     public async Task<RecallCandidates> GatherAsync(
+        string companionId, string query, ReadOnlyMemory<float>? queryVector, int perRetriever, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (index, gathered) = await GatherWithoutTextAsync(companionId, query, queryVector, perRetriever, now, cancellationToken).ConfigureAwait(false);
+        var turns = (await _store.GetTurnsAsync(companionId, [.. gathered.Candidates.Select(c => c.Turn.Id)], cancellationToken).ConfigureAwait(false))
+            .ToDictionary(t => t.Id);
+        ForgetVanished(index, gathered.Candidates.Select(c => c.Turn.Id).Where(id => !turns.ContainsKey(id)));
+        return gathered with { Candidates = [.. gathered.Candidates.Where(c => turns.ContainsKey(c.Turn.Id)).Select(c => c with { Turn = turns[c.Turn.Id] })] };
+    }
+
+    /// <summary>
+    /// <see cref="GatherAsync"/> from memory alone: both retrievers and the neighbour lookups run on this index
+    /// (<see cref="WordIndex"/>, <see cref="ExactVectorIndex"/>), and the candidates' turns come without their text
+    /// (<see cref="WordIndex.WithoutText"/>). The store is asked only for turns added since the last search and for
+    /// the two names.
+    /// </summary>
+    private async Task<(CompanionIndex Index, RecallCandidates Gathered)> GatherWithoutTextAsync(
         string companionId, string query, ReadOnlyMemory<float>? queryVector, int perRetriever, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(perRetriever);
+        var index = await IndexOfAsync(companionId, cancellationToken).ConfigureAwait(false);
         if (perRetriever == 0 || string.IsNullOrWhiteSpace(query))
         {
-            return new RecallCandidates(now, null, null, null, []);
+            return (index, new RecallCandidates(now, null, null, null, []));
         }
 
-        var index = await IndexOfAsync(companionId, cancellationToken).ConfigureAwait(false);
         await CatchUpAsync(companionId, index.Words, cancellationToken).ConfigureAwait(false);
         var words = index.Words.Search(FtsQuery.TermsOf(query), perRetriever, now);
         var vector = queryVector ?? (await _embedder.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
         var meaning = index.Vectors.Search(vector.Span, perRetriever);
+        var names = await _store.GetSpeakerNamesAsync(companionId, cancellationToken).ConfigureAwait(false);
 
         var wordsOf = new Dictionary<long, (double Score, int Rank)>(words.Count);
         for (var rank = 0; rank < words.Count; rank++)
@@ -171,64 +203,65 @@ public sealed class MemoryIndex : IDisposable
             meaningOf[meaning[rank].Id] = (meaning[rank].Score, rank);
         }
 
-        // The neighbours of each retriever's best turns become candidates too; which they are is known in memory, so
-        // their turns come in the same query as the candidates'.
-        var ids = wordsOf.Keys.Union(meaningOf.Keys).ToList();
-        var adjacent = ids.ToDictionary(id => id, index.Words.Adjacent);
-        var best = Options.NeighboursOfBest;
-        var neighbourIds = ids
-            .Where(id => (wordsOf.TryGetValue(id, out var w) && w.Rank < best) || (meaningOf.TryGetValue(id, out var m) && m.Rank < best))
-            .SelectMany(id => new[] { adjacent[id].Before, adjacent[id].After })
-            .OfType<long>()
-            .Where(id => !adjacent.ContainsKey(id))
-            .ToHashSet();
-        var fetched = (await _store.GetTurnsAsync(companionId, [.. ids, .. neighbourIds], cancellationToken).ConfigureAwait(false))
-            .ToDictionary(t => t.Id);
-        ForgetVanished(index, ids.Concat(neighbourIds).Where(id => !fetched.ContainsKey(id)));
-        var names = await _store.GetSpeakerNamesAsync(companionId, cancellationToken).ConfigureAwait(false);
-
         // A turn full text found but meaning did not rank still has a similarity: score it exactly, it is cheap.
-        var cosines = index.Vectors.Score(vector.Span, ids.Where(id => !meaningOf.ContainsKey(id)).Concat(neighbourIds));
-        var candidates = new List<RecallCandidate>(ids.Count + neighbourIds.Count);
+        var ids = wordsOf.Keys.Union(meaningOf.Keys).ToList();
+        var cosines = index.Vectors.Score(vector.Span, ids.Where(id => !meaningOf.ContainsKey(id)));
+        var candidates = new List<RecallCandidate>(ids.Count + 40);
         foreach (var id in ids)
         {
-            if (!fetched.TryGetValue(id, out var turn) || turn.At > now)
+            if (index.Words.WithoutText(id) is not { } turn)
+            {
+                // A vector whose turn is gone (deleted through the store directly).
+                index.Vectors.Remove(id);
+                continue;
+            }
+
+            if (turn.At > now)
             {
                 continue;
             }
 
             var (wordsScore, wordsRank) = wordsOf.TryGetValue(id, out var w) ? (w.Score, w.Rank) : ((double?)null, -1);
             float? cosine = meaningOf.TryGetValue(id, out var m) ? m.Score : cosines.TryGetValue(id, out var c) ? c : null;
-            var (before, after) = adjacent[id];
+            var (before, after) = index.Words.Adjacent(id);
             candidates.Add(new RecallCandidate(turn, wordsScore, wordsRank, cosine, meaningOf.ContainsKey(id) ? m.Rank : -1, before, after));
         }
 
-        // Only the neighbours of best turns that are themselves candidates (said by now) count.
-        var bestCandidates = candidates.Where(c => (c.WordsRank >= 0 && c.WordsRank < best) || (c.MeaningRank >= 0 && c.MeaningRank < best));
-        foreach (var id in bestCandidates.SelectMany(c => new[] { c.Before, c.After }).OfType<long>().Where(neighbourIds.Contains).Distinct().Order())
+        candidates.AddRange(NeighboursOfBest(candidates, vector, index, now));
+        var (speaker, namedAs) = QuestionSubject.Find(query, names.CompanionName, names.PersonName);
+        return (index, new RecallCandidates(now, speaker, namedAs, TimeExpressions.Find(query, now), candidates));
+    }
+
+    /// <summary>The neighbours of each retriever's best turns that neither retriever offered, as candidates.</summary>
+    private List<RecallCandidate> NeighboursOfBest(List<RecallCandidate> candidates, ReadOnlyMemory<float> vector, CompanionIndex index, DateTimeOffset now)
+    {
+        var best = Options.NeighboursOfBest;
+        var known = candidates.Select(c => c.Turn.Id).ToHashSet();
+        var ids = candidates
+            .Where(c => (c.WordsRank >= 0 && c.WordsRank < best) || (c.MeaningRank >= 0 && c.MeaningRank < best))
+            .SelectMany(c => new[] { c.Before, c.After })
+            .OfType<long>()
+            .Where(id => !known.Contains(id))
+            .Distinct()
+            .Order()
+            .ToList();
+        var cosines = index.Vectors.Score(vector.Span, ids);
+        var neighbours = new List<RecallCandidate>(ids.Count);
+        foreach (var id in ids)
         {
-            if (fetched.TryGetValue(id, out var turn) && turn.At <= now)
+            if (index.Words.WithoutText(id) is { } turn && turn.At <= now)
             {
                 var (before, after) = index.Words.Adjacent(id);
-                candidates.Add(new RecallCandidate(turn, null, -1, cosines.TryGetValue(id, out var cosine) ? cosine : null, -1, before, after, NeighbourOnly: true));
+                neighbours.Add(new RecallCandidate(turn, null, -1, cosines.TryGetValue(id, out var cosine) ? cosine : null, -1, before, after, NeighbourOnly: true));
             }
         }
 
-        var (speaker, namedAs) = QuestionSubject.Find(query, names.CompanionName, names.PersonName);
-        return new RecallCandidates(now, speaker, namedAs, TimeExpressions.Find(query, now), candidates);
+        return neighbours;
     }
 
-    private async Task<IReadOnlyList<MemoryHit>> WithContextAsync(
-        string companionId, IReadOnlyList<MemoryHit> hits, IReadOnlyList<RecallCandidate> gathered, CancellationToken cancellationToken)
+    /// <summary>For each hit, the turns around it in its session, as far as <see cref="RecallOptions.ContextTurns"/>, in order.</summary>
+    private Dictionary<long, List<long>> ContextOf(CompanionIndex index, IReadOnlyList<MemoryHit> hits)
     {
-        if (hits.Count == 0)
-        {
-            return hits;
-        }
-
-        // Walk out from each hit one turn at a time, as far as ContextTurns, in memory; then read the turns recall
-        // has not read already, in one query.
-        var index = await IndexOfAsync(companionId, cancellationToken).ConfigureAwait(false);
         var context = new Dictionary<long, List<long>>(hits.Count);
         foreach (var hit in hits)
         {
@@ -254,14 +287,7 @@ public sealed class MemoryIndex : IDisposable
             context[hit.Turn.Id] = around;
         }
 
-        var turns = gathered.Select(c => c.Turn).DistinctBy(t => t.Id).ToDictionary(t => t.Id);
-        var missing = context.Values.SelectMany(c => c).Where(id => !turns.ContainsKey(id)).Distinct().ToList();
-        foreach (var turn in await _store.GetTurnsAsync(companionId, missing, cancellationToken).ConfigureAwait(false))
-        {
-            turns[turn.Id] = turn;
-        }
-
-        return [.. hits.Select(h => h with { Context = [.. context[h.Turn.Id].Where(turns.ContainsKey).Select(id => turns[id])] })];
+        return context;
     }
 
     /// <summary>Forgets a turn everywhere: the store (text, full-text index, vector) and this index.</summary>
@@ -352,7 +378,7 @@ public sealed class MemoryIndex : IDisposable
             vectors.Add(turnId, VectorCodec.Decode(bytes));
         }
 
-        var words = new WordIndex();
+        var words = new WordIndex(companionId);
         await CatchUpAsync(companionId, words, cancellationToken).ConfigureAwait(false);
         return new CompanionIndex(vectors, words);
     }

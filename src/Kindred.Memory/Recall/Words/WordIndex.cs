@@ -12,7 +12,7 @@ internal readonly record struct WordMatch(long TurnId, double Score);
 /// leaves out the future without a query per candidate. Holds no text: terms (stemmed words) and turn ids only.
 /// </summary>
 /// <remarks>
-/// About 30 bytes per turn plus 6 per word said (a turn of 16 words: about 130 bytes, 13 MB per 100k turns).
+/// About 32 bytes per turn plus 6 per word said (a turn of 16 words: about 130 bytes, 13 MB per 100k turns).
 /// Turns are added in id order (the store's ids only grow); a removed turn leaves a tombstone in the order arrays and
 /// nothing in the postings. Thread-safe: searches run concurrently; adds and removes are exclusive.
 /// </remarks>
@@ -26,13 +26,20 @@ internal sealed class WordIndex : IDisposable
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<string, Postings> _postings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sessions = new(StringComparer.Ordinal);
+    private readonly List<string> _sessionIds = [];
+    private readonly string _companionId;
     private long[] _ids = new long[64];
     private int[] _sessionOf = new int[64];
     private long[] _atTicks = new long[64];
     private int[] _lengths = new int[64];
+    private byte[] _speakers = new byte[64];
+    private byte[] _statuses = new byte[64];
     private int _slots;
     private int _live;
     private long _totalLength;
+
+    /// <summary>Makes an empty index of one companion's turns.</summary>
+    public WordIndex(string companionId) => _companionId = companionId;
 
     /// <summary>The highest turn id added (0 for none): turns after it are the ones still to add.</summary>
     public long LastId { get; private set; }
@@ -87,10 +94,13 @@ internal sealed class WordIndex : IDisposable
                 _ids[slot] = turn.Id;
                 _atTicks[slot] = turn.At.UtcTicks;
                 _lengths[slot] = length;
+                _speakers[slot] = (byte)turn.Speaker;
+                _statuses[slot] = (byte)turn.Status;
                 if (!_sessions.TryGetValue(turn.SessionId, out var session))
                 {
                     session = _sessions.Count;
                     _sessions.Add(turn.SessionId, session);
+                    _sessionIds.Add(turn.SessionId);
                 }
 
                 _sessionOf[slot] = session;
@@ -264,6 +274,28 @@ internal sealed class WordIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// The turn as held here: everything but its text, which stays in the store (<see cref="StoredTurn.Text"/> is
+    /// empty). Null when it is not held.
+    /// </summary>
+    public StoredTurn? WithoutText(long turnId)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var slot = SlotOf(turnId);
+            return slot < 0
+                ? null
+                : new StoredTurn(
+                    turnId, _companionId, _sessionIds[_sessionOf[slot]], (Speaker)_speakers[slot], string.Empty,
+                    new DateTimeOffset(_atTicks[slot], TimeSpan.Zero), (TurnStatus)_statuses[slot]);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     public void Dispose() => _lock.Dispose();
 
     /// <summary>Whether any turn held uses <paramref name="term"/>, for tests that check forgetting leaves none behind.</summary>
@@ -317,6 +349,8 @@ internal sealed class WordIndex : IDisposable
             Array.Resize(ref _sessionOf, capacity);
             Array.Resize(ref _atTicks, capacity);
             Array.Resize(ref _lengths, capacity);
+            Array.Resize(ref _speakers, capacity);
+            Array.Resize(ref _statuses, capacity);
         }
 
         return _slots++;

@@ -64,7 +64,7 @@ public sealed class WordIndexTests
     [Fact]
     public void Neighbours_are_the_turns_around_in_the_same_session_skipping_removed_ones()
     {
-        using var index = new WordIndex();
+        using var index = new WordIndex("c1");
         index.Add([Turn(1, "a", "s1"), Turn(2, "b", "s1"), Turn(3, "c", "s1"), Turn(4, "d", "s2")]);
 
         Assert.Equal(((long?)null, (long?)2), index.Adjacent(1));
@@ -90,7 +90,7 @@ public sealed class WordIndexTests
     // Turn i (from 1) is said on day i.
     private static WordIndex Build(params string[] texts)
     {
-        var index = new WordIndex();
+        var index = new WordIndex("c1");
         index.Add([.. texts.Select((text, i) => Turn(i + 1, text, "s1"))]);
         return index;
     }
