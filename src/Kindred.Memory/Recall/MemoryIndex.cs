@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Kindred.Core;
+using Kindred.Memory.Recall.Words;
 using Kindred.Memory.Vectors;
 using Microsoft.Extensions.AI;
 
@@ -15,10 +16,13 @@ public sealed class MemoryIndex : IDisposable
 {
     private const int EmbeddingBatch = 64;
 
+    // Turns read from the store per query when the word index loads or catches up.
+    private const int LoadPage = 5_000;
+
     private readonly IMemoryStore _store;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embedder;
     private readonly int _dimensions;
-    private readonly ConcurrentDictionary<string, Lazy<Task<ExactVectorIndex>>> _indexes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<CompanionIndex>>> _indexes = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Cosine similarity below which a turn found by meaning alone is not a memory worth bringing up (default 0.2:
@@ -71,7 +75,7 @@ public sealed class MemoryIndex : IDisposable
                 var index = await IndexOfAsync(group.Key, cancellationToken).ConfigureAwait(false);
                 foreach (var (turn, i) in group)
                 {
-                    index.Add(turn.Id, embeddings[i].Vector.Span);
+                    index.Vectors.Add(turn.Id, embeddings[i].Vector.Span);
                 }
             }
         }
@@ -118,14 +122,34 @@ public sealed class MemoryIndex : IDisposable
         string companionId, string query, ReadOnlyMemory<float>? queryVector, int limit, DateTimeOffset now, TimeWindow? during, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        var gathered = await GatherAsync(companionId, query, queryVector, Math.Max(limit, Options.CandidatesPerRetriever), now, cancellationToken).ConfigureAwait(false);
-        if (during is not null)
+        while (true)
         {
-            gathered = gathered with { Candidates = [.. gathered.Candidates.Where(c => during.Contains(c.Turn.At))] };
-        }
+            var (index, gathered) = await GatherWithoutTextAsync(companionId, query, queryVector, Math.Max(limit, Options.CandidatesPerRetriever), now, cancellationToken).ConfigureAwait(false);
+            if (during is not null)
+            {
+                gathered = gathered with { Candidates = [.. gathered.Candidates.Where(c => during.Contains(c.Turn.At))] };
+            }
 
-        var hits = RecallRanking.Rank(gathered, Options, limit, MinimumSimilarity);
-        return Options.ContextTurns == 0 ? hits : await WithContextAsync(companionId, hits, cancellationToken).ConfigureAwait(false);
+            var hits = RecallRanking.Rank(gathered, Options, limit, MinimumSimilarity);
+            var context = ContextOf(index, hits);
+
+            // The text of the hits and of the turns around them only: one query for a few dozen turns.
+            var wanted = hits.Select(h => h.Turn.Id).Concat(context.Values.SelectMany(c => c)).Distinct().ToList();
+            var turns = (await _store.GetTurnsAsync(companionId, wanted, cancellationToken).ConfigureAwait(false)).ToDictionary(t => t.Id);
+            var vanished = hits.Where(h => !turns.ContainsKey(h.Turn.Id)).Select(h => h.Turn.Id).ToList();
+            if (vanished.Count > 0)
+            {
+                // Deleted through the store behind this index's back (a person forgotten): forget them here, search again.
+                ForgetVanished(index, vanished);
+                continue;
+            }
+
+            return [.. hits.Select(h => h with
+            {
+                Turn = turns[h.Turn.Id],
+                Context = [.. context[h.Turn.Id].Where(turns.ContainsKey).Select(id => turns[id])],
+            })];
+        }
     }
 
     /// <summary>
@@ -136,18 +160,36 @@ public sealed class MemoryIndex : IDisposable
     public async Task<RecallCandidates> GatherAsync(
         string companionId, string query, ReadOnlyMemory<float>? queryVector, int perRetriever, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var (index, gathered) = await GatherWithoutTextAsync(companionId, query, queryVector, perRetriever, now, cancellationToken).ConfigureAwait(false);
+        var turns = (await _store.GetTurnsAsync(companionId, [.. gathered.Candidates.Select(c => c.Turn.Id)], cancellationToken).ConfigureAwait(false))
+            .ToDictionary(t => t.Id);
+        ForgetVanished(index, gathered.Candidates.Select(c => c.Turn.Id).Where(id => !turns.ContainsKey(id)));
+        return gathered with { Candidates = [.. gathered.Candidates.Where(c => turns.ContainsKey(c.Turn.Id)).Select(c => c with { Turn = turns[c.Turn.Id] })] };
+    }
+
+    /// <summary>
+    /// <see cref="GatherAsync"/> from memory alone: both retrievers and the neighbour lookups run on this index
+    /// (<see cref="WordIndex"/>, <see cref="ExactVectorIndex"/>), and the candidates' turns come without their text
+    /// (<see cref="WordIndex.WithoutText"/>). The store is asked only for turns added since the last search and for
+    /// the two names.
+    /// </summary>
+    private async Task<(CompanionIndex Index, RecallCandidates Gathered)> GatherWithoutTextAsync(
+        string companionId, string query, ReadOnlyMemory<float>? queryVector, int perRetriever, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(perRetriever);
+        var index = await IndexOfAsync(companionId, cancellationToken).ConfigureAwait(false);
         if (perRetriever == 0 || string.IsNullOrWhiteSpace(query))
         {
-            return new RecallCandidates(now, null, null, null, []);
+            return (index, new RecallCandidates(now, null, null, null, []));
         }
 
-        var words = await _store.SearchTurnsAsync(companionId, query, perRetriever, cancellationToken).ConfigureAwait(false);
-        var index = await IndexOfAsync(companionId, cancellationToken).ConfigureAwait(false);
+        await CatchUpAsync(companionId, index.Words, cancellationToken).ConfigureAwait(false);
+        var words = index.Words.Search(FtsQuery.TermsOf(query), perRetriever, now);
         var vector = queryVector ?? (await _embedder.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
-        var meaning = index.Search(vector.Span, perRetriever);
+        var meaning = index.Vectors.Search(vector.Span, perRetriever);
+        var names = await _store.GetSpeakerNamesAsync(companionId, cancellationToken).ConfigureAwait(false);
 
         var wordsOf = new Dictionary<long, (double Score, int Rank)>(words.Count);
         for (var rank = 0; rank < words.Count; rank++)
@@ -162,29 +204,36 @@ public sealed class MemoryIndex : IDisposable
         }
 
         // A turn full text found but meaning did not rank still has a similarity: score it exactly, it is cheap.
-        var cosines = index.Score(vector.Span, wordsOf.Keys.Where(id => !meaningOf.ContainsKey(id)));
         var ids = wordsOf.Keys.Union(meaningOf.Keys).ToList();
-        var turns = await _store.GetTurnsAsync(companionId, ids, cancellationToken).ConfigureAwait(false);
-        var adjacent = await _store.GetAdjacentTurnIdsAsync(companionId, ids, cancellationToken).ConfigureAwait(false);
-        var names = await _store.GetSpeakerNamesAsync(companionId, cancellationToken).ConfigureAwait(false);
-
-        var candidates = new List<RecallCandidate>(turns.Count);
-        foreach (var turn in turns.Where(t => t.At <= now))
+        var cosines = index.Vectors.Score(vector.Span, ids.Where(id => !meaningOf.ContainsKey(id)));
+        var candidates = new List<RecallCandidate>(ids.Count + 40);
+        foreach (var id in ids)
         {
-            var (wordsScore, wordsRank) = wordsOf.TryGetValue(turn.Id, out var w) ? (w.Score, w.Rank) : ((double?)null, -1);
-            float? cosine = meaningOf.TryGetValue(turn.Id, out var m) ? m.Score : cosines.TryGetValue(turn.Id, out var c) ? c : null;
-            var (before, after) = adjacent.GetValueOrDefault(turn.Id);
-            candidates.Add(new RecallCandidate(turn, wordsScore, wordsRank, cosine, meaningOf.ContainsKey(turn.Id) ? m.Rank : -1, before, after));
+            if (index.Words.WithoutText(id) is not { } turn)
+            {
+                // A vector whose turn is gone (deleted through the store directly).
+                index.Vectors.Remove(id);
+                continue;
+            }
+
+            if (turn.At > now)
+            {
+                continue;
+            }
+
+            var (wordsScore, wordsRank) = wordsOf.TryGetValue(id, out var w) ? (w.Score, w.Rank) : ((double?)null, -1);
+            float? cosine = meaningOf.TryGetValue(id, out var m) ? m.Score : cosines.TryGetValue(id, out var c) ? c : null;
+            var (before, after) = index.Words.Adjacent(id);
+            candidates.Add(new RecallCandidate(turn, wordsScore, wordsRank, cosine, meaningOf.ContainsKey(id) ? m.Rank : -1, before, after));
         }
 
-        candidates.AddRange(await NeighboursOfBestAsync(companionId, candidates, vector, index, now, cancellationToken).ConfigureAwait(false));
+        candidates.AddRange(NeighboursOfBest(candidates, vector, index, now));
         var (speaker, namedAs) = QuestionSubject.Find(query, names.CompanionName, names.PersonName);
-        return new RecallCandidates(now, speaker, namedAs, TimeExpressions.Find(query, now), candidates);
+        return (index, new RecallCandidates(now, speaker, namedAs, TimeExpressions.Find(query, now), candidates));
     }
 
     /// <summary>The neighbours of each retriever's best turns that neither retriever offered, as candidates.</summary>
-    private async Task<IReadOnlyList<RecallCandidate>> NeighboursOfBestAsync(
-        string companionId, List<RecallCandidate> candidates, ReadOnlyMemory<float> vector, ExactVectorIndex index, DateTimeOffset now, CancellationToken cancellationToken)
+    private List<RecallCandidate> NeighboursOfBest(List<RecallCandidate> candidates, ReadOnlyMemory<float> vector, CompanionIndex index, DateTimeOffset now)
     {
         var best = Options.NeighboursOfBest;
         var known = candidates.Select(c => c.Turn.Id).ToHashSet();
@@ -194,64 +243,51 @@ public sealed class MemoryIndex : IDisposable
             .OfType<long>()
             .Where(id => !known.Contains(id))
             .Distinct()
+            .Order()
             .ToList();
-        if (ids.Count == 0)
+        var cosines = index.Vectors.Score(vector.Span, ids);
+        var neighbours = new List<RecallCandidate>(ids.Count);
+        foreach (var id in ids)
         {
-            return [];
+            if (index.Words.WithoutText(id) is { } turn && turn.At <= now)
+            {
+                var (before, after) = index.Words.Adjacent(id);
+                neighbours.Add(new RecallCandidate(turn, null, -1, cosines.TryGetValue(id, out var cosine) ? cosine : null, -1, before, after, NeighbourOnly: true));
+            }
         }
 
-        var turns = await _store.GetTurnsAsync(companionId, ids, cancellationToken).ConfigureAwait(false);
-        var adjacent = await _store.GetAdjacentTurnIdsAsync(companionId, ids, cancellationToken).ConfigureAwait(false);
-        var cosines = index.Score(vector.Span, ids);
-        return [.. turns
-            .Where(t => t.At <= now)
-            .Select(t =>
-            {
-                var (before, after) = adjacent.GetValueOrDefault(t.Id);
-                return new RecallCandidate(t, null, -1, cosines.TryGetValue(t.Id, out var cosine) ? cosine : null, -1, before, after, NeighbourOnly: true);
-            })];
+        return neighbours;
     }
 
-    private async Task<IReadOnlyList<MemoryHit>> WithContextAsync(string companionId, IReadOnlyList<MemoryHit> hits, CancellationToken cancellationToken)
+    /// <summary>For each hit, the turns around it in its session, as far as <see cref="RecallOptions.ContextTurns"/>, in order.</summary>
+    private Dictionary<long, List<long>> ContextOf(CompanionIndex index, IReadOnlyList<MemoryHit> hits)
     {
-        if (hits.Count == 0)
+        var context = new Dictionary<long, List<long>>(hits.Count);
+        foreach (var hit in hits)
         {
-            return hits;
-        }
-
-        // Walk out from the hits one turn at a time, as far as ContextTurns; each step is one query for all hits.
-        var context = hits.ToDictionary(h => h.Turn.Id, _ => new SortedSet<long>());
-        var frontier = hits.ToDictionary(h => h.Turn.Id, h => (Before: (long?)h.Turn.Id, After: (long?)h.Turn.Id));
-        for (var step = 0; step < Options.ContextTurns; step++)
-        {
-            var asked = frontier.Values.SelectMany(f => new[] { f.Before, f.After }).OfType<long>().Distinct().ToList();
-            if (asked.Count == 0)
+            var around = new List<long>(2 * Options.ContextTurns);
+            long? before = hit.Turn.Id;
+            long? after = hit.Turn.Id;
+            for (var step = 0; step < Options.ContextTurns; step++)
             {
-                break;
-            }
-
-            var adjacent = await _store.GetAdjacentTurnIdsAsync(companionId, asked, cancellationToken).ConfigureAwait(false);
-            foreach (var (hitId, (before, after)) in frontier.ToList())
-            {
-                var nextBefore = before is { } b ? adjacent.GetValueOrDefault(b).Before : null;
-                var nextAfter = after is { } a ? adjacent.GetValueOrDefault(a).After : null;
-                if (nextBefore is { } nb)
+                before = before is { } b ? index.Words.Adjacent(b).Before : null;
+                after = after is { } a ? index.Words.Adjacent(a).After : null;
+                if (before is { } nb)
                 {
-                    context[hitId].Add(nb);
+                    around.Add(nb);
                 }
 
-                if (nextAfter is { } na)
+                if (after is { } na)
                 {
-                    context[hitId].Add(na);
+                    around.Add(na);
                 }
-
-                frontier[hitId] = (nextBefore, nextAfter);
             }
+
+            around.Sort();
+            context[hit.Turn.Id] = around;
         }
 
-        var turns = (await _store.GetTurnsAsync(companionId, [.. context.Values.SelectMany(c => c).Distinct()], cancellationToken).ConfigureAwait(false))
-            .ToDictionary(t => t.Id);
-        return [.. hits.Select(h => h with { Context = [.. context[h.Turn.Id].Where(turns.ContainsKey).Select(id => turns[id])] })];
+        return context;
     }
 
     /// <summary>Forgets a turn everywhere: the store (text, full-text index, vector) and this index.</summary>
@@ -260,7 +296,7 @@ public sealed class MemoryIndex : IDisposable
         var forgotten = await _store.ForgetTurnAsync(companionId, turnId, cancellationToken).ConfigureAwait(false);
         if (forgotten && _indexes.TryGetValue(companionId, out var loaded) && loaded.IsValueCreated)
         {
-            (await loaded.Value.ConfigureAwait(false)).Remove(turnId);
+            ForgetVanished(await loaded.Value.ConfigureAwait(false), [turnId]);
         }
 
         return forgotten;
@@ -270,12 +306,21 @@ public sealed class MemoryIndex : IDisposable
     public async Task<bool> ForgetCompanionAsync(string companionId, CancellationToken cancellationToken)
     {
         var forgotten = await _store.ForgetCompanionAsync(companionId, cancellationToken).ConfigureAwait(false);
+        Unload(companionId);
+        return forgotten;
+    }
+
+    /// <summary>
+    /// Drops what is held in memory for a companion; its next search loads it again from the store. For a caller
+    /// that deleted turns through the store directly (forgetting a person): until then those turns' terms and vectors
+    /// stay in memory, though a search never returns a turn the store no longer has.
+    /// </summary>
+    public void Unload(string companionId)
+    {
         if (_indexes.TryRemove(companionId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
         {
             loaded.Value.Result.Dispose();
         }
-
-        return forgotten;
     }
 
     public void Dispose()
@@ -288,28 +333,63 @@ public sealed class MemoryIndex : IDisposable
         _indexes.Clear();
     }
 
-    private Task<ExactVectorIndex> IndexOfAsync(string companionId, CancellationToken cancellationToken)
+    private static void ForgetVanished(CompanionIndex index, IEnumerable<long> turnIds)
     {
-        var lazy = _indexes.GetOrAdd(companionId, id => new Lazy<Task<ExactVectorIndex>>(() => LoadAsync(id, CancellationToken.None)));
+        foreach (var id in turnIds)
+        {
+            index.Vectors.Remove(id);
+            index.Words.Remove(id);
+        }
+    }
+
+    /// <summary>Adds to the word index the turns stored since it last looked (by this process or another).</summary>
+    private async Task CatchUpAsync(string companionId, WordIndex words, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var added = await _store.GetHistoryAsync(companionId, words.LastId, LoadPage, cancellationToken).ConfigureAwait(false);
+            words.Add(added);
+            if (added.Count < LoadPage)
+            {
+                return;
+            }
+        }
+    }
+
+    private Task<CompanionIndex> IndexOfAsync(string companionId, CancellationToken cancellationToken)
+    {
+        var lazy = _indexes.GetOrAdd(companionId, id => new Lazy<Task<CompanionIndex>>(() => LoadAsync(id, CancellationToken.None)));
         var task = lazy.Value;
         if (task.IsFaulted)
         {
             // A failed load (say, a cancelled read) must not poison the companion forever.
-            _indexes.TryRemove(new KeyValuePair<string, Lazy<Task<ExactVectorIndex>>>(companionId, lazy));
+            _indexes.TryRemove(new KeyValuePair<string, Lazy<Task<CompanionIndex>>>(companionId, lazy));
         }
 
         return task.WaitAsync(cancellationToken);
     }
 
-    private async Task<ExactVectorIndex> LoadAsync(string companionId, CancellationToken cancellationToken)
+    private async Task<CompanionIndex> LoadAsync(string companionId, CancellationToken cancellationToken)
     {
         var stored = await _store.LoadTurnVectorsAsync(companionId, cancellationToken).ConfigureAwait(false);
-        var index = new ExactVectorIndex(_dimensions, stored.Count);
+        var vectors = new ExactVectorIndex(_dimensions, stored.Count);
         foreach (var (turnId, bytes) in stored)
         {
-            index.Add(turnId, VectorCodec.Decode(bytes));
+            vectors.Add(turnId, VectorCodec.Decode(bytes));
         }
 
-        return index;
+        var words = new WordIndex(companionId);
+        await CatchUpAsync(companionId, words, cancellationToken).ConfigureAwait(false);
+        return new CompanionIndex(vectors, words);
+    }
+
+    /// <summary>What is held in memory for one companion: its turns' vectors, and their words and order.</summary>
+    private sealed record CompanionIndex(ExactVectorIndex Vectors, WordIndex Words) : IDisposable
+    {
+        public void Dispose()
+        {
+            Vectors.Dispose();
+            Words.Dispose();
+        }
     }
 }

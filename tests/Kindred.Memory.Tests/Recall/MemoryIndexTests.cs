@@ -82,6 +82,37 @@ public sealed class MemoryIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_turn_stored_after_the_index_loaded_is_found_by_its_words_at_once()
+    {
+        await _store.AppendTurnAsync(Samples.Turn("the weather was grey"), CancellationToken.None);
+        Assert.Empty(await _memory.SearchAsync("c1", "lighthouse", 10, DateTimeOffset.MaxValue, CancellationToken.None));
+
+        // Stored by another writer, not embedded yet: full text must still find it.
+        var later = await _store.AppendTurnAsync(Samples.Turn("we climbed the lighthouse"), CancellationToken.None);
+        var hits = await _memory.SearchAsync("c1", "lighthouse", 10, DateTimeOffset.MaxValue, CancellationToken.None);
+
+        Assert.Equal(later.Id, hits[0].Turn.Id);
+        Assert.Contains("words", hits[0].Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_turn_deleted_through_the_store_directly_is_never_returned()
+    {
+        var first = await _store.AppendTurnAsync(Samples.Turn("my dog Rex bit the mailman"), CancellationToken.None);
+        var second = await _store.AppendTurnAsync(Samples.Turn("Rex is a good dog really"), CancellationToken.None);
+        await _memory.IndexPendingAsync("c1", CancellationToken.None);
+        Assert.Equal(2, (await _memory.SearchAsync("c1", "Rex", 10, DateTimeOffset.MaxValue, CancellationToken.None)).Count);
+
+        Assert.True(await _store.ForgetTurnAsync("c1", first.Id, CancellationToken.None));
+
+        var hits = await _memory.SearchAsync("c1", "Rex mailman", 10, DateTimeOffset.MaxValue, CancellationToken.None);
+        Assert.Equal([second.Id], hits.Select(h => h.Turn.Id));
+        Assert.All(hits, h => Assert.DoesNotContain(h.Context, t => t.Id == first.Id));
+        _memory.Unload("c1");
+        Assert.Equal([second.Id], (await _memory.SearchAsync("c1", "Rex mailman", 10, DateTimeOffset.MaxValue, CancellationToken.None)).Select(h => h.Turn.Id));
+    }
+
+    [Fact]
     public async Task Another_companions_memories_are_never_returned()
     {
         await _store.CreateCompanionAsync(Samples.Identity("c2", "Ada"), CancellationToken.None);
