@@ -98,6 +98,8 @@ internal static partial class KnowledgeEndpoints
             return TypedResults.Problem(title: "There is no such person.", statusCode: StatusCodes.Status404NotFound);
         }
 
+        // The turns that named them went from the store directly: drop this silo's in-memory words and vectors too.
+        backend.Memory.Unload(companionId);
         PersonForgotten(logger, companionId, personId, turns, context.User.AccountId());
         return TypedResults.NoContent();
     }
