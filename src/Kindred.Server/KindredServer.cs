@@ -6,6 +6,7 @@ using Kindred.Server.Clustering;
 using Kindred.Server.Companions;
 using Kindred.Server.Inner;
 using Kindred.Server.OpenAi;
+using Kindred.Server.Telemetry;
 using Kindred.Server.Voice;
 using Kindred.Server.WebApp;
 using Microsoft.AspNetCore.Authentication;
@@ -78,6 +79,7 @@ public static class KindredServer
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(backend);
+        services.AddKindredTelemetry(options);
         services.AddSingleton(accounts);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CompanionMetrics>();

@@ -69,6 +69,14 @@ public sealed class ServerOptions
     /// </summary>
     public int OutreachRecheckSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// An OpenTelemetry collector to send traces and metrics to over OTLP (e.g. "http://127.0.0.1:4317"); unset (the
+    /// default) keeps them in the process.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    internal Uri? OtlpEndpointUri => string.IsNullOrWhiteSpace(OtlpEndpoint) ? null : new Uri(OtlpEndpoint, UriKind.Absolute);
+
     /// <summary>Checks every value; the message names the option.</summary>
     /// <exception cref="ArgumentException">A value is out of range.</exception>
     public void Validate()
@@ -109,6 +117,12 @@ public sealed class ServerOptions
         if (!IPAddress.TryParse(SiloAddress, out _))
         {
             throw new ArgumentException($"Server.SiloAddress must be an IP address (was '{SiloAddress}').");
+        }
+
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint)
+            && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) || otlp.Scheme is not ("http" or "https")))
+        {
+            throw new ArgumentException($"Server.OtlpEndpoint must be an http or https address of an OpenTelemetry collector (was '{OtlpEndpoint}').");
         }
 
         Range(nameof(CompanionIdleMinutes), CompanionIdleMinutes, 1, 1440);

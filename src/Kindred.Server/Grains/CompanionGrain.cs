@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Kindred.Core;
@@ -6,6 +7,7 @@ using Kindred.Server.Companions;
 using Kindred.Server.Inner;
 using Kindred.Models.Local;
 using Kindred.Server.Contracts;
+using Kindred.Server.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -74,6 +76,12 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         await _turn.WaitAsync(cancellationToken);
         Interlocked.Exchange(ref _replying, 1);
         var started = services.Time.GetTimestamp();
+
+        // One span per turn for operators: ids, counts and the outcome only, never the words.
+        using var span = ServerTelemetry.Source.StartActivity("companion turn");
+        span?.SetTag("kindred.companion.id", CompanionId);
+        var outcome = "interrupted";
+        var tokens = 0;
         try
         {
             _companion ??= (await Companion.WakeAsync(CompanionId, sessionId, services, cancellationToken)).Companion;
@@ -94,30 +102,37 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
                     {
                         ServerLog.ModelBusy(logger, CompanionId);
                         metrics.Refused();
+                        outcome = "busy";
                         await UnstoreRefusedTurnAsync(personText, sessionId);
                         throw new CompanionBusyException(options.BusyRetryAfterSeconds);
                     }
                     catch (CompanionSwitchedOffException)
                     {
+                        outcome = "off";
                         throw new CompanionOffException();
                     }
 
                     if (first)
                     {
                         metrics.FirstToken(services.Time.GetElapsedTime(started));
+                        span?.AddEvent(new ActivityEvent("first token"));
                         first = false;
                     }
 
                     metrics.Token();
+                    tokens++;
                     yield return reply.Current;
                 }
             }
 
             metrics.TurnCompleted(services.Time.GetElapsedTime(started));
+            outcome = "complete";
             ReflectIfDue();
         }
         finally
         {
+            span?.SetTag("kindred.turn.tokens", tokens);
+            span?.SetTag("kindred.turn.outcome", outcome);
             Interlocked.Exchange(ref _replying, 0);
             _turn.Release();
         }

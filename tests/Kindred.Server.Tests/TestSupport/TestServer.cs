@@ -149,6 +149,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri WebSocketUri(string companionId) => new UriBuilder(BaseAddress) { Scheme = "ws", Path = $"/api/companions/{companionId}/live" }.Uri;
 
+    /// <summary>The running server's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public Microsoft.AspNetCore.Routing.EndpointDataSource Endpoints =>
         (Microsoft.AspNetCore.Routing.EndpointDataSource)_app.Services.GetService(typeof(Microsoft.AspNetCore.Routing.EndpointDataSource))!;
 
