@@ -50,6 +50,17 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
         }
     }
 
+    /// <summary>The block fed to the decoder at a time: 20 ms at 16 kHz, so at most that much is left when the person stops.</summary>
+    private const int BlockSamples = 320;
+
+    private void Decode(IntPtr decoder, List<short> pending, int start, int count)
+    {
+        if (!_abandoned && count > 0)
+        {
+            PocketSphinxRecognizer.Process(decoder, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending).Slice(start, count), fullUtterance: false);
+        }
+    }
+
     private async Task<string> DecodeAsync(PocketSphinxRecognizer recognizer)
     {
         var decoder = await recognizer.TakeDecoderAsync().ConfigureAwait(false);
@@ -57,21 +68,27 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
         {
             PocketSphinxRecognizer.Start(decoder);
             var pending = new List<short>();
+            var decoded = 0;
             while (await _audio.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                // Whatever piled up while the last block was decoded goes in as one block.
-                pending.Clear();
                 while (_audio.Reader.TryRead(out var chunk))
                 {
                     pending.AddRange(chunk);
                 }
 
-                if (!_abandoned)
+                // Fixed blocks, not whatever piled up: the running cepstral mean moves once per block, so blocks cut
+                // by timing would make the words depend on how busy the machine was.
+                while (pending.Count - decoded >= BlockSamples)
                 {
-                    PocketSphinxRecognizer.Process(decoder, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending), fullUtterance: false);
+                    Decode(decoder, pending, decoded, BlockSamples);
+                    decoded += BlockSamples;
                 }
+
+                pending.RemoveRange(0, decoded);
+                decoded = 0;
             }
 
+            Decode(decoder, pending, 0, pending.Count);
             if (_abandoned)
             {
                 return "";
