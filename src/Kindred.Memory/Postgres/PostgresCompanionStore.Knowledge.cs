@@ -211,32 +211,26 @@ public sealed partial class PostgresCompanionStore
         DateTimeOffset at,
         CancellationToken cancellationToken)
     {
-        name = WithoutNul(name.Trim());
-        var names = aliases.Select(a => WithoutNul(a.Trim())).Where(a => a.Length > 0).Prepend(name).ToList();
-        var index = people.FindIndex(p => p.AllNames.Any(known => names.Any(n => Names.Same(known, n))));
-        relation = string.IsNullOrWhiteSpace(relation) ? null : WithoutNul(relation.Trim());
-        if (index < 0)
+        var mention = PersonMention.Resolve(people, name, aliases, relation, static n => WithoutNul(n.Trim()));
+        if (mention.IsNew)
         {
-            var newAliases = names.Skip(1).Distinct(StringComparer.OrdinalIgnoreCase).Where(a => !Names.Same(a, name)).ToList();
             await using var insert = Sql(
                 connection,
                 transaction,
                 "INSERT INTO people (companion_id, name, aliases, relation, first_mentioned_at) VALUES (@c, @n, @a, @r, @at) RETURNING id;",
                 ("c", companionId),
-                ("n", name),
-                ("a", newAliases.ToArray()),
-                ("r", relation),
+                ("n", mention.Name),
+                ("a", mention.Aliases.ToArray()),
+                ("r", mention.Relation),
                 ("at", at.UtcTicks));
             var id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            var added = new KnownPerson(id, companionId, name, newAliases, relation, at.ToUniversalTime(), []);
+            var added = new KnownPerson(id, companionId, mention.Name, mention.Aliases, mention.Relation, at.ToUniversalTime(), []);
             people.Add(added);
             return added;
         }
 
-        var known = people[index];
-        var merged = known.Aliases.Concat(names).Distinct(StringComparer.OrdinalIgnoreCase).Where(a => !Names.Same(a, known.Name)).ToList();
-        var updated = known with { Aliases = merged, Relation = relation ?? known.Relation };
-        if (updated.Aliases.Count != known.Aliases.Count || !Names.Same(updated.Relation, known.Relation))
+        var updated = people[mention.Index] with { Aliases = mention.Aliases, Relation = mention.Relation };
+        if (mention.Changed)
         {
             await ExecuteAsync(
                 connection,
@@ -245,8 +239,8 @@ public sealed partial class PostgresCompanionStore
                 cancellationToken,
                 ("a", updated.Aliases.ToArray()),
                 ("r", updated.Relation),
-                ("id", known.Id)).ConfigureAwait(false);
-            people[index] = updated;
+                ("id", updated.Id)).ConfigureAwait(false);
+            people[mention.Index] = updated;
         }
 
         return updated;
