@@ -233,10 +233,12 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
     /// </summary>
     private void ReflectIfDue()
     {
-        if (inner.Reflector is not { } reflector || inner.Life is not { } life || !_reflecting.IsCompleted)
+        if (!_reflecting.IsCompleted)
         {
             return;
         }
+
+        var (reflector, life) = (inner.Reflector, inner.Life);
 
         var companionId = CompanionId;
         var token = _stopReflecting.Token;

@@ -86,9 +86,7 @@ internal static class InnerLifeEndpoints
 
     private static async Task<Ok<List<ReflectionView>>> ReflectionsAsync(string companionId, ServerInnerLife inner, CancellationToken cancellationToken)
     {
-        var reflections = inner.Reflections is { } store
-            ? await store.GetInnerReflectionsAsync(companionId, cancellationToken).ConfigureAwait(false)
-            : [];
+        var reflections = await inner.Reflections.GetInnerReflectionsAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(reflections.Select(r => new ReflectionView(
             r.Id,
             r.Reflection.At,

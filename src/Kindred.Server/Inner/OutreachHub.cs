@@ -39,16 +39,13 @@ internal sealed class OutreachHub : IDisposable
         _backend = backend;
         _recheck = TimeSpan.FromSeconds(options.OutreachRecheckSeconds);
         _logger = logger;
-        if (inner.Life is { } life)
+        inner.Life.Perceived += (companionId, understanding) =>
         {
-            life.Perceived += (companionId, understanding) =>
+            if (understanding.Reminder is not null || understanding.Thread is not null)
             {
-                if (understanding.Reminder is not null || understanding.Thread is not null)
-                {
-                    _ = WakeAsync(companionId, CancellationToken.None);
-                }
-            };
-        }
+                _ = WakeAsync(companionId, CancellationToken.None);
+            }
+        };
     }
 
     /// <summary>
@@ -83,7 +80,7 @@ internal sealed class OutreachHub : IDisposable
             _connected.TryGetValue(companionId, out connected);
         }
 
-        if (connected is null || _inner.Scheduler is not { } scheduler)
+        if (connected is null)
         {
             return;
         }
@@ -91,7 +88,7 @@ internal sealed class OutreachHub : IDisposable
         await connected.Pass.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await PassAsync(companionId, connected, scheduler).ConfigureAwait(false);
+            await PassAsync(companionId, connected, _inner.Scheduler).ConfigureAwait(false);
         }
         finally
         {
