@@ -131,7 +131,7 @@ public sealed class RemindersListCommand(IAnsiConsole console) : AsyncCommand<Re
         var items = settings.All
             ? await inner.Store.GetOutreachAsync(inner.CompanionId, cancellationToken)
             : await inner.Store.GetPendingOutreachAsync(inner.CompanionId, cancellationToken);
-        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]Time zone {policy.TimeZoneId.EscapeMarkup()}; quiet {policy.QuietFrom:HH\\:mm}–{policy.QuietUntil:HH\\:mm}; at most {policy.DailyLimit} unprompted a day.[/]"));
+        console.MarkupLine($"[grey]{Describe(policy).EscapeMarkup()}[/]");
         if (items.Count == 0)
         {
             console.MarkupLine("[grey]Nothing scheduled.[/]");
@@ -153,6 +153,10 @@ public sealed class RemindersListCommand(IAnsiConsole console) : AsyncCommand<Re
         console.Write(table);
         return 0;
     }
+
+    /// <summary>The person's outreach settings in one line, as both reminder commands show them.</summary>
+    internal static string Describe(OutreachPolicy policy) =>
+        string.Create(CultureInfo.InvariantCulture, $"Time zone {policy.TimeZoneId}; quiet {policy.QuietFrom:HH\\:mm}–{policy.QuietUntil:HH\\:mm}; at most {policy.DailyLimit} unprompted a day.");
 }
 
 /// <summary><c>kindred reminders cancel ID</c>.</summary>
@@ -226,7 +230,7 @@ public sealed class RemindersSettingsCommand(IAnsiConsole console) : AsyncComman
         }
 
         await inner.Store.SetOutreachPolicyAsync(inner.CompanionId, policy, cancellationToken);
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Time zone {policy.TimeZoneId}; quiet {policy.QuietFrom:HH\\:mm}–{policy.QuietUntil:HH\\:mm}; at most {policy.DailyLimit} unprompted a day."));
+        console.WriteLine(RemindersListCommand.Describe(policy));
         return 0;
     }
 }
