@@ -86,7 +86,7 @@ internal static class InnerLifeEndpoints
 
     private static async Task<Ok<List<ReflectionView>>> ReflectionsAsync(string companionId, ServerInnerLife inner, CancellationToken cancellationToken)
     {
-        var reflections = await inner.Reflections.GetInnerReflectionsAsync(companionId, cancellationToken).ConfigureAwait(false);
+        var reflections = await inner.Store.GetInnerReflectionsAsync(companionId, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(reflections.Select(r => new ReflectionView(
             r.Id,
             r.Reflection.At,

@@ -1,4 +1,5 @@
 using Kindred.Core.Inner;
+using Kindred.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,21 +20,19 @@ internal sealed class ServerInnerLife
         Store = backend.Store;
         Life = new InnerLife(Store, backend.Chat, Time, Options, loggers.CreateLogger<InnerLife>());
         Scheduler = new OutreachScheduler(Store, Time, Options);
-        Reflections = backend.Store;
-        Reflector = new Reflector(backend.Store, Store, Reflections, Life, backend.Chat, Time, Options);
+        Reflector = new Reflector(Store, Store, Store, Life, backend.Chat, Time, Options);
     }
 
     public TimeProvider Time { get; }
 
     public InnerLifeOptions Options { get; }
 
-    public IInnerLifeStore Store { get; }
+    /// <summary>The store every part of the inner life keeps its state in.</summary>
+    public IFullCompanionStore Store { get; }
 
     public InnerLife Life { get; }
 
     public OutreachScheduler Scheduler { get; }
-
-    public IReflectionStore Reflections { get; }
 
     public Reflector Reflector { get; }
 }
