@@ -10,6 +10,7 @@ namespace Kindred.Server.Tests;
 /// spoken back as WAV files; speech over a reply cuts it off; bad audio gets a clear error and the conversation goes
 /// on. Every wait is on a message, never on time.
 /// </summary>
+[Collection(HeardAlone.Name)]
 public sealed class VoiceConversationTests : IAsyncLifetime, IDisposable
 {
     private const string Sentence = "what time is it now";
