@@ -38,6 +38,9 @@ internal sealed class WordIndex : IDisposable
     private int _live;
     private long _totalLength;
 
+    // The latest time any turn held was said: a search as of then or later need not look at times at all.
+    private long _latestTicks = long.MinValue;
+
     /// <summary>Makes an empty index of one companion's turns.</summary>
     public WordIndex(string companionId) => _companionId = companionId;
 
@@ -93,6 +96,7 @@ internal sealed class WordIndex : IDisposable
                 var slot = NewSlot();
                 _ids[slot] = turn.Id;
                 _atTicks[slot] = turn.At.UtcTicks;
+                _latestTicks = Math.Max(_latestTicks, turn.At.UtcTicks);
                 _lengths[slot] = length;
                 _speakers[slot] = (byte)turn.Speaker;
                 _statuses[slot] = (byte)turn.Status;
@@ -187,12 +191,15 @@ internal sealed class WordIndex : IDisposable
                 return [];
             }
 
-            // A rented array holds whatever its last user left; zeroing it costs about 50 µs per 100k turns.
+            // Rented arrays hold whatever their last user left; zeroing the scores costs about 50 µs per 100k turns.
+            // Nothing here grows or is allocated per posting: a search of common words touches tens of thousands.
             var scores = ArrayPool<double>.Shared.Rent(_slots);
+            var touched = ArrayPool<int>.Shared.Rent(_slots);
             Array.Clear(scores, 0, _slots);
-            var touched = new List<int>();
             try
             {
+                var touchedCount = 0;
+                var anyLater = notAfterTicks < _latestTicks;
                 var averageLength = Math.Max(1e-9, (double)_totalLength / _live);
                 foreach (var term in terms)
                 {
@@ -208,7 +215,7 @@ internal sealed class WordIndex : IDisposable
                     for (var i = 0; i < postings.Count; i++)
                     {
                         var slot = slots[i];
-                        if (_atTicks[slot] > notAfterTicks)
+                        if (anyLater && _atTicks[slot] > notAfterTicks)
                         {
                             continue;
                         }
@@ -217,18 +224,19 @@ internal sealed class WordIndex : IDisposable
                         var score = idf * tf * (K1 + 1) / (tf + (K1 * (1 - B + (B * _lengths[slot] / averageLength))));
                         if (scores[slot] == 0)
                         {
-                            touched.Add(slot);
+                            touched[touchedCount++] = slot;
                         }
 
                         scores[slot] += score;
                     }
                 }
 
-                return Best(scores, touched, limit);
+                return Best(scores, touched.AsSpan(0, touchedCount), limit);
             }
             finally
             {
                 ArrayPool<double>.Shared.Return(scores);
+                ArrayPool<int>.Shared.Return(touched);
             }
         }
         finally
@@ -312,26 +320,81 @@ internal sealed class WordIndex : IDisposable
         }
     }
 
-    private List<WordMatch> Best(double[] scores, List<int> touched, int limit)
+    private List<WordMatch> Best(double[] scores, ReadOnlySpan<int> touched, int limit)
     {
-        var best = new PriorityQueue<int, (double Score, long Id)>(limit + 1, BestComparer.Instance);
+        // A min-heap of the best kept so far, worst at the root: most touched turns lose one comparison to the root
+        // and cost nothing more.
+        var heap = new int[Math.Min(limit, touched.Length)];
+        var kept = 0;
         foreach (var slot in touched)
         {
-            best.Enqueue(slot, (scores[slot], _ids[slot]));
-            if (best.Count > limit)
+            if (kept < heap.Length)
             {
-                best.Dequeue();
+                heap[kept++] = slot;
+                SiftUp(scores, heap, kept - 1);
+            }
+            else if (Better(scores, slot, heap[0]))
+            {
+                heap[0] = slot;
+                SiftDown(scores, heap, kept);
             }
         }
 
-        var matches = new List<WordMatch>(best.Count);
-        while (best.TryDequeue(out var slot, out var key))
+        var best = heap.AsSpan(0, kept).ToArray();
+        Array.Sort(best, (x, y) => Better(scores, x, y) ? -1 : Better(scores, y, x) ? 1 : 0);
+        var matches = new List<WordMatch>(best.Length);
+        foreach (var slot in best)
         {
-            matches.Add(new WordMatch(_ids[slot], key.Score));
+            matches.Add(new WordMatch(_ids[slot], scores[slot]));
         }
 
-        matches.Reverse();
         return matches;
+    }
+
+    // Higher score first; equal scores, the newer turn (slots follow ids).
+    private static bool Better(double[] scores, int x, int y) => scores[x] > scores[y] || (scores[x] == scores[y] && x > y);
+
+    private static void SiftUp(double[] scores, int[] heap, int i)
+    {
+        while (i > 0)
+        {
+            var parent = (i - 1) / 2;
+            if (!Better(scores, heap[parent], heap[i]))
+            {
+                return;
+            }
+
+            (heap[parent], heap[i]) = (heap[i], heap[parent]);
+            i = parent;
+        }
+    }
+
+    private static void SiftDown(double[] scores, int[] heap, int count)
+    {
+        var i = 0;
+        while (true)
+        {
+            var worst = i;
+            var left = (2 * i) + 1;
+            var right = left + 1;
+            if (left < count && Better(scores, heap[worst], heap[left]))
+            {
+                worst = left;
+            }
+
+            if (right < count && Better(scores, heap[worst], heap[right]))
+            {
+                worst = right;
+            }
+
+            if (worst == i)
+            {
+                return;
+            }
+
+            (heap[worst], heap[i]) = (heap[i], heap[worst]);
+            i = worst;
+        }
     }
 
     private int SlotOf(long turnId)
@@ -354,15 +417,6 @@ internal sealed class WordIndex : IDisposable
         }
 
         return _slots++;
-    }
-
-    /// <summary>Orders the kept matches worst first (lower score, then older), so the queue's head is the one to drop.</summary>
-    private sealed class BestComparer : IComparer<(double Score, long Id)>
-    {
-        public static BestComparer Instance { get; } = new();
-
-        public int Compare((double Score, long Id) x, (double Score, long Id) y) =>
-            x.Score != y.Score ? x.Score.CompareTo(y.Score) : x.Id.CompareTo(y.Id);
     }
 
     /// <summary>The turns (slots, ascending) a term is said in, and how often in each.</summary>
