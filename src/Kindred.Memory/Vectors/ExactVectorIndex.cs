@@ -22,6 +22,11 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
     private const int ParallelScanThreshold = 32_768;
     private const int MaxScanParts = 8;
 
+    // How many more candidates the fast scan keeps than a search returns, to rescore exactly: twice as many, and at
+    // least 16 more for a small k.
+    private const int ScanOversampling = 2;
+    private const int ScanMargin = 16;
+
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<long, int> _slotOf = [];
     private sbyte[] _codes;
@@ -136,16 +141,19 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
             return [];
         }
 
+        var scanRented = ArrayPool<sbyte>.Shared.Rent(Dimensions);
         var rented = ArrayPool<short>.Shared.Rent(Dimensions);
         try
         {
+            var scanCodes = scanRented.AsSpan(0, Dimensions);
+            var scanScale = Int8Kernel.QuantizeScanQuery(query, scanCodes);
             var queryCodes = rented.AsSpan(0, Dimensions);
             var queryScale = Int8Kernel.QuantizeQuery(query, queryCodes);
 
             _lock.EnterReadLock();
             try
             {
-                return Scan(queryCodes, queryScale, k);
+                return Scan(scanCodes, Int8Kernel.BiasOf(scanCodes), scanScale, queryCodes, queryScale, k);
             }
             finally
             {
@@ -154,6 +162,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         }
         finally
         {
+            ArrayPool<sbyte>.Shared.Return(scanRented);
             ArrayPool<short>.Shared.Return(rented);
         }
     }
@@ -206,35 +215,41 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
     /// <summary>The raw scale buffer, for the same tests.</summary>
     internal ReadOnlySpan<float> ScalesForTests => _scales;
 
-    private List<VectorMatch> Scan(ReadOnlySpan<short> queryCodes, float queryScale, int k)
+    /// <summary>
+    /// The k best by the int16 query's scores. The scan itself ranks by the faster seven-bit query, whose error (up to
+    /// about 0.002) could reorder near neighbours, so it keeps <see cref="ScanOversampling"/> times as many and
+    /// rescores those; a vector outside that wider set would have to be out of place by dozens of ranks.
+    /// </summary>
+    private List<VectorMatch> Scan(ReadOnlySpan<sbyte> scanCodes, int bias, float scanScale, ReadOnlySpan<short> queryCodes, float queryScale, int k)
     {
         var keep = Math.Min(k, Math.Max(1, _count));
+        var gather = Math.Min(Math.Max(k * ScanOversampling, k + ScanMargin), Math.Max(1, _count));
         var parts = _count >= ParallelScanThreshold ? Math.Min(Environment.ProcessorCount, MaxScanParts) : 1;
         TopK[] tops;
         if (parts == 1)
         {
-            tops = [ScanRange(queryCodes, queryScale, keep, 0, _count)];
+            tops = [ScanRange(scanCodes, bias, scanScale, gather, 0, _count)];
         }
         else
         {
             // One slice of the buffer per core: a scan is memory-bound, and each core streams its own slice.
             tops = new TopK[parts];
-            var query = queryCodes.ToArray();
+            var query = scanCodes.ToArray();
             var perPart = (_count + parts - 1) / parts;
             Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
             {
                 var start = part * perPart;
-                tops[part] = ScanRange(query, queryScale, keep, start, Math.Min(_count, start + perPart));
+                tops[part] = ScanRange(query, bias, scanScale, gather, start, Math.Min(_count, start + perPart));
             });
         }
 
-        var matches = new List<VectorMatch>(keep * parts);
+        var matches = new List<VectorMatch>(gather * parts);
         foreach (var top in tops)
         {
             for (var i = 0; i < top.Count; i++)
             {
-                var (score, slot) = top[i];
-                matches.Add(new VectorMatch(_ids[slot], score));
+                var slot = top[i].Slot;
+                matches.Add(new VectorMatch(_ids[slot], Int8Kernel.Dot(Row(slot), queryCodes) * queryScale * _scales[slot]));
             }
         }
 
@@ -247,14 +262,14 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         return matches;
     }
 
-    private TopK ScanRange(ReadOnlySpan<short> queryCodes, float queryScale, int keep, int from, int to)
+    private TopK ScanRange(ReadOnlySpan<sbyte> queryCodes, int bias, float queryScale, int keep, int from, int to)
     {
         var top = new TopK(keep);
         var codes = _codes.AsSpan();
         var dimensions = Dimensions;
         for (var slot = from; slot < to; slot++)
         {
-            var dot = Int8Kernel.Dot(codes.Slice(slot * dimensions, dimensions), queryCodes);
+            var dot = Int8Kernel.ScanDot(codes.Slice(slot * dimensions, dimensions), queryCodes, bias);
             var score = dot * queryScale * _scales[slot];
             if (score >= top.Threshold)
             {
