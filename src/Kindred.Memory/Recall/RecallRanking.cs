@@ -22,9 +22,10 @@ public static class RecallRanking
     {
         ArgumentNullException.ThrowIfNull(gathered);
         ArgumentNullException.ThrowIfNull(options);
+        var best = options.NeighbourWeight > 0 ? BestRanked(gathered, options.NeighboursOfBest) : [];
         var candidates = gathered.Candidates
             .Where(c => c.NeighbourOnly
-                ? options.NeighbourWeight > 0 && IsNeighbourOfBest(c, gathered, options.NeighboursOfBest)
+                ? (c.Before is { } before && best.Contains(before)) || (c.After is { } after && best.Contains(after))
                 : c.Words is not null || (c.Meaning ?? float.NegativeInfinity) >= minimumSimilarity)
             .ToList();
         if (candidates.Count == 0 || limit <= 0)
@@ -33,18 +34,19 @@ public static class RecallRanking
         }
 
         var fused = Fuse(candidates, options, minimumSimilarity);
-        var scored = new List<(RecallCandidate Candidate, double Score, List<string> Why)>(candidates.Count);
-        foreach (var candidate in candidates)
+        var scored = new (RecallCandidate Candidate, double Score, Reasons Why)[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
         {
-            var why = new List<string>(4);
+            var candidate = candidates[i];
+            var why = Reasons.None;
             if (candidate.Words is not null)
             {
-                why.Add("shares words with the question");
+                why |= Reasons.Words;
             }
 
             if (candidate.MeaningRank >= 0 && candidate.Meaning is { } cosine && cosine >= minimumSimilarity)
             {
-                why.Add(string.Create(CultureInfo.InvariantCulture, $"close in meaning ({cosine:0.00})"));
+                why |= Reasons.Meaning;
             }
 
             var score = fused[candidate.Turn.Id];
@@ -56,21 +58,21 @@ public static class RecallRanking
                 score += options.NeighbourWeight * neighbour;
                 if (neighbour > fused[candidate.Turn.Id])
                 {
-                    why.Add("next to a turn that matches better");
+                    why |= Reasons.Neighbour;
                 }
             }
 
             if (options.SpeakerBoost > 0 && gathered.NamedSpeaker is { } speaker && candidate.Turn.Speaker == speaker)
             {
                 score *= 1 + options.SpeakerBoost;
-                why.Add($"said by {gathered.NamedAs}, whom the question names");
+                why |= Reasons.Speaker;
             }
 
             if (options.TimeBoost > 0 && gathered.Window is { } window &&
                 candidate.Turn.At >= window.Start && candidate.Turn.At < SafeAdd(window.End, options.TimeGrace))
             {
                 score *= 1 + options.TimeBoost;
-                why.Add($"said in the time asked about (\"{window.Phrase}\")");
+                why |= Reasons.Time;
             }
 
             if (options.RecencyBoost > 0)
@@ -80,24 +82,72 @@ public static class RecallRanking
                 score *= 1 + (options.RecencyBoost * fresh);
                 if (fresh >= 0.5)
                 {
-                    why.Add("recent");
+                    why |= Reasons.Recent;
                 }
             }
 
-            scored.Add((candidate, score, why));
+            scored[i] = (candidate, score, why);
         }
 
-        return [.. scored
-            .OrderByDescending(s => s.Score)
-            .ThenByDescending(s => s.Candidate.Turn.Id)
-            .Take(limit)
-            .Select(s => new MemoryHit(s.Candidate.Turn, s.Score, string.Join("; ", s.Why)))];
+        // Best first, equal scores newest first; the reasons are written out only for the hits returned.
+        Array.Sort(scored, static (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : y.Candidate.Turn.Id.CompareTo(x.Candidate.Turn.Id));
+        return [.. scored.Take(limit).Select(s => new MemoryHit(s.Candidate.Turn, s.Score, Describe(s.Why, s.Candidate, gathered)))];
     }
 
-    private static bool IsNeighbourOfBest(RecallCandidate candidate, RecallCandidates gathered, int best) =>
-        gathered.Candidates.Any(c =>
-            (c.Turn.Id == candidate.Before || c.Turn.Id == candidate.After) &&
-            ((c.WordsRank >= 0 && c.WordsRank < best) || (c.MeaningRank >= 0 && c.MeaningRank < best)));
+    private static string Describe(Reasons why, RecallCandidate candidate, RecallCandidates gathered)
+    {
+        var parts = new List<string>(4);
+        if (why.HasFlag(Reasons.Words))
+        {
+            parts.Add("shares words with the question");
+        }
+
+        if (why.HasFlag(Reasons.Meaning))
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"close in meaning ({candidate.Meaning:0.00})"));
+        }
+
+        if (why.HasFlag(Reasons.Neighbour))
+        {
+            parts.Add("next to a turn that matches better");
+        }
+
+        if (why.HasFlag(Reasons.Speaker))
+        {
+            parts.Add($"said by {gathered.NamedAs}, whom the question names");
+        }
+
+        if (why.HasFlag(Reasons.Time))
+        {
+            parts.Add($"said in the time asked about (\"{gathered.Window!.Phrase}\")");
+        }
+
+        if (why.HasFlag(Reasons.Recent))
+        {
+            parts.Add("recent");
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>Why a candidate scored as it did, kept as flags until it is known to be one of the hits.</summary>
+    [Flags]
+    private enum Reasons
+    {
+        None = 0,
+        Words = 1,
+        Meaning = 2,
+        Neighbour = 4,
+        Speaker = 8,
+        Time = 16,
+        Recent = 32,
+    }
+
+    /// <summary>The turns either retriever ranked among its first <paramref name="best"/>: their neighbours count.</summary>
+    private static HashSet<long> BestRanked(RecallCandidates gathered, int best) =>
+        [.. gathered.Candidates
+            .Where(c => (c.WordsRank >= 0 && c.WordsRank < best) || (c.MeaningRank >= 0 && c.MeaningRank < best))
+            .Select(c => c.Turn.Id)];
 
     /// <summary>Each candidate's fused score, 0 to 1 (1 only for a turn first by both retrievers).</summary>
     private static Dictionary<long, double> Fuse(List<RecallCandidate> candidates, RecallOptions options, float minimumSimilarity)
