@@ -14,43 +14,11 @@ namespace Kindred.Memory.Vectors;
 internal static class Int8Kernel
 {
     /// <summary>Quantises <paramref name="vector"/> into <paramref name="codes"/>; returns the scale (0 for a zero vector).</summary>
-    public static float QuantizeInt8(ReadOnlySpan<float> vector, Span<sbyte> codes)
-    {
-        var scale = MaxAbs(vector) / 127f;
-        if (scale == 0f)
-        {
-            codes.Clear();
-            return 0f;
-        }
-
-        var inverse = 1f / scale;
-        for (var i = 0; i < vector.Length; i++)
-        {
-            codes[i] = (sbyte)Math.Clamp(MathF.Round(vector[i] * inverse), -127f, 127f);
-        }
-
-        return scale;
-    }
+    public static float QuantizeInt8(ReadOnlySpan<float> vector, Span<sbyte> codes) => Quantize(vector, codes, 127f);
 
     /// <summary>Quantises a query to int16 with a range chosen so a full dot product cannot overflow int32.</summary>
-    public static float QuantizeQuery(ReadOnlySpan<float> query, Span<short> codes)
-    {
-        var range = (float)Math.Min(short.MaxValue, int.MaxValue / (127L * Math.Max(1, query.Length)));
-        var scale = MaxAbs(query) / range;
-        if (scale == 0f)
-        {
-            codes.Clear();
-            return 0f;
-        }
-
-        var inverse = 1f / scale;
-        for (var i = 0; i < query.Length; i++)
-        {
-            codes[i] = (short)Math.Clamp(MathF.Round(query[i] * inverse), -range, range);
-        }
-
-        return scale;
-    }
+    public static float QuantizeQuery(ReadOnlySpan<float> query, Span<short> codes) =>
+        Quantize(query, codes, (float)Math.Min(short.MaxValue, int.MaxValue / (127L * Math.Max(1, query.Length))));
 
     /// <summary>The exact integer dot product of an int8 row and an int16 query of the same length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -101,28 +69,13 @@ internal static class Int8Kernel
     /// <summary>
     /// The largest query code. Seven bits, not eight, so that the AVX2 kernel can multiply an unsigned stored byte by a
     /// signed query byte (vpmaddubsw) and add two products without saturating int16: 2 × 255 × 63 = 32,130. The
-    /// query's own rounding then moves a unit-vector cosine by about 0.0005.
+    /// query's rounding then moves a unit-vector cosine by up to about 0.002: good enough to choose candidates, which
+    /// <see cref="Dot"/> then scores.
     /// </summary>
     private const int ScanQueryRange = 63;
 
     /// <summary>Quantises a query for <see cref="ScanDot"/>; returns the scale (0 for a zero vector).</summary>
-    public static float QuantizeScanQuery(ReadOnlySpan<float> query, Span<sbyte> codes)
-    {
-        var scale = MaxAbs(query) / ScanQueryRange;
-        if (scale == 0f)
-        {
-            codes.Clear();
-            return 0f;
-        }
-
-        var inverse = 1f / scale;
-        for (var i = 0; i < query.Length; i++)
-        {
-            codes[i] = (sbyte)Math.Clamp(MathF.Round(query[i] * inverse), -ScanQueryRange, ScanQueryRange);
-        }
-
-        return scale;
-    }
+    public static float QuantizeScanQuery(ReadOnlySpan<float> query, Span<sbyte> codes) => Quantize(query, codes, ScanQueryRange);
 
     /// <summary>
     /// What <see cref="ScanDot"/> must subtract for a query: the AVX2 path reads stored codes as unsigned (code + 128),
@@ -208,6 +161,26 @@ internal static class Int8Kernel
         var (a0, a1) = Vector128.Widen(a);
         var (b0, b1) = Vector128.Widen(b);
         return (a0 * b0) + (a1 * b1);
+    }
+
+    /// <summary>Symmetric quantisation: code = round(x / scale) within ±<paramref name="range"/>, scale = max|x| / range.</summary>
+    private static float Quantize<T>(ReadOnlySpan<float> values, Span<T> codes, float range)
+        where T : System.Numerics.INumberBase<T>
+    {
+        var scale = MaxAbs(values) / range;
+        if (scale == 0f)
+        {
+            codes.Clear();
+            return 0f;
+        }
+
+        var inverse = 1f / scale;
+        for (var i = 0; i < values.Length; i++)
+        {
+            codes[i] = T.CreateTruncating(Math.Clamp(MathF.Round(values[i] * inverse), -range, range));
+        }
+
+        return scale;
     }
 
     private static float MaxAbs(ReadOnlySpan<float> vector)
