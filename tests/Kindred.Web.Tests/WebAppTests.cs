@@ -108,6 +108,48 @@ public sealed partial class WebAppTests(WebAppFixture fixture)
     }
 
     [Fact]
+    public async Task What_is_said_in_a_private_conversation_is_not_in_the_history_after_a_reload()
+    {
+        const string remembered = "My favourite colour is green.";
+        const string secret = "I am planning a surprise party for my brother.";
+        var page = await fixture.NewPageAsync();
+        var name = await page.OpenConversationAsync();
+        await page.SayAsync(remembered);
+        await Expect(page.Locator(".message.companion[data-state=complete][data-tokens]")).ToHaveCountAsync(1);
+
+        // By keyboard: from the message box back to the toggle, then Space.
+        var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Private conversation" });
+        var banner = page.Locator("#private-banner");
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(banner).ToBeHiddenAsync();
+        await page.TabToAsync(toggle, backwards: true);
+        await page.Keyboard.PressAsync("Space");
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(banner).ToBeVisibleAsync();
+        await Expect(banner).ToContainTextAsync("nothing said here is kept");
+        await Expect(page.Locator("#connection")).ToHaveTextAsync($"Connected to {name}.");
+
+        await page.SayAsync(secret);
+        await Expect(page.Locator(".message.person.private")).ToHaveTextAsync(new Regex(Regex.Escape(secret)));
+        await Expect(page.Locator(".message.companion.private[data-state=complete][data-tokens]")).ToHaveTextAsync(Pages.NotBlank());
+        await page.ScreenshotAsync("private");
+
+        // After a reload this tab is still private, and plainly so; the history has what was said before, not the secret.
+        await page.ReloadAsync();
+        await Expect(page.Locator("#connection")).ToHaveTextAsync($"Connected to {name}.");
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(banner).ToBeVisibleAsync();
+        var log = page.Locator("#log");
+        await Expect(log).ToContainTextAsync(remembered);
+        await Expect(log).Not.ToContainTextAsync(secret);
+
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(banner).ToBeHiddenAsync();
+        await Expect(page.Locator("#connection")).ToHaveTextAsync($"Connected to {name}.");
+    }
+
+    [Fact]
     public async Task Knowledge_and_settings_pages_load_without_errors_whatever_the_server_offers()
     {
         var page = await fixture.NewPageAsync();
