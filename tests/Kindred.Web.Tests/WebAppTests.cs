@@ -52,16 +52,25 @@ public sealed partial class WebAppTests(WebAppFixture fixture)
     }
 
     [Fact]
-    public async Task A_new_companion_wakes_names_itself_and_greets_you()
+    public async Task A_new_companion_wakes_names_itself_and_greets_you_by_keyboard_alone()
     {
         var page = await fixture.NewPageAsync();
         await page.SignUpAsync();
 
-        var name = await page.WakeCompanionAsync();
+        await page.TabToAsync(page.GetByRole(AriaRole.Button, new() { Name = "Wake a new companion" }));
+        await page.Keyboard.PressAsync("Enter");
+        var named = page.Locator("#waking .companion-name");
+        await Expect(named).ToHaveTextAsync(Pages.NotBlank());
+        var name = await named.InnerTextAsync();
 
         await Expect(page.Locator("#waking .greeting")).ToHaveTextAsync(Pages.NotBlank());
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true })).ToBeVisibleAsync();
+        // Focus moves to the way on, so Enter opens the conversation.
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Talk with {name}" })).ToBeFocusedAsync();
         await page.ScreenshotAsync("companions");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#connection")).ToHaveTextAsync($"Connected to {name}.");
+        await Expect(page.GetByLabel("Say something")).ToBeFocusedAsync();
     }
 
     [Fact]
@@ -96,8 +105,11 @@ public sealed partial class WebAppTests(WebAppFixture fixture)
         await Expect(memory).ToBeVisibleAsync();
         await page.ScreenshotAsync("what-i-know");
 
-        await memory.GetByRole(AriaRole.Button, new() { Name = "Forget" }).ClickAsync();
-        await memory.GetByRole(AriaRole.Button, new() { Name = "Forget for good" }).ClickAsync();
+        // By keyboard: Tab to its Forget button; Enter asks once more, Enter again forgets.
+        await page.TabToAsync(memory.GetByRole(AriaRole.Button, new() { Name = "Forget" }));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(memory.GetByRole(AriaRole.Button, new() { Name = "Forget for good" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
         await Expect(memory).ToHaveCountAsync(0);
 
         await page.ReloadAsync();

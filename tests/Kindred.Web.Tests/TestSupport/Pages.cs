@@ -67,7 +67,7 @@ internal static partial class Pages
     /// <summary>Moves the keyboard focus with Tab (or Shift+Tab) until it reaches the control, as a keyboard user would.</summary>
     public static async Task TabToAsync(this IPage page, ILocator control, bool backwards = false)
     {
-        for (var presses = 0; presses < 20; presses++)
+        for (var presses = 0; presses < 40; presses++)
         {
             if (await control.EvaluateAsync<bool>("element => element === document.activeElement"))
             {
@@ -77,7 +77,7 @@ internal static partial class Pages
             await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
         }
 
-        Assert.Fail($"Twenty presses of {(backwards ? "Shift+Tab" : "Tab")} never reached {control}.");
+        Assert.Fail($"Forty presses of {(backwards ? "Shift+Tab" : "Tab")} never reached {control}.");
     }
 
     private static async Task ScreenshotAtAsync(this IPage page, string name, string screenName, ViewportSize screen)
