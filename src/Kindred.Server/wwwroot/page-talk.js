@@ -47,7 +47,7 @@ export async function renderTalk(companionId) {
     voiceStatus, voiceProblem);
   const privateToggle = h('button', { type: 'button', class: 'private-toggle', id: 'private', 'aria-pressed': 'false', 'aria-describedby': 'private-hint' },
     'Private conversation');
-  const privateHint = h('span', { class: 'hint', id: 'private-hint' }, 'Nothing said while it is on is kept: not by her, not on the server.');
+  const privateHint = h('span', { class: 'hint', id: 'private-hint' }, 'Nothing said while it is on is kept: not by your companion, not on the server.');
   const privateBanner = h('p', { class: 'private-banner', id: 'private-banner', role: 'status', hidden: true },
     h('strong', {}, 'Private: '), 'nothing said here is kept. It is gone when you turn this off or leave.');
 
@@ -256,6 +256,7 @@ export async function renderTalk(companionId) {
       return;
     }
     message('person', text);
+    spokenOver = false;
     startReply();
     input.value = '';
   });
@@ -281,6 +282,7 @@ export async function renderTalk(companionId) {
     }
     problem('');
     player.stop();
+    spokenOver = false;
     listening = { mode, acknowledged: false, pending: [], started: null };
     const current = listening;
     if (!live.send({ type: 'voice_start', sampleRate: VOICE_SAMPLE_RATE, mode })) {
