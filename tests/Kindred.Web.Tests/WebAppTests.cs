@@ -52,16 +52,25 @@ public sealed partial class WebAppTests(WebAppFixture fixture)
     }
 
     [Fact]
-    public async Task A_new_companion_wakes_names_itself_and_greets_you()
+    public async Task A_new_companion_wakes_names_itself_and_greets_you_by_keyboard_alone()
     {
         var page = await fixture.NewPageAsync();
         await page.SignUpAsync();
 
-        var name = await page.WakeCompanionAsync();
+        await page.TabToAsync(page.GetByRole(AriaRole.Button, new() { Name = "Wake a new companion" }));
+        await page.Keyboard.PressAsync("Enter");
+        var named = page.Locator("#waking .companion-name");
+        await Expect(named).ToHaveTextAsync(Pages.NotBlank());
+        var name = await named.InnerTextAsync();
 
         await Expect(page.Locator("#waking .greeting")).ToHaveTextAsync(Pages.NotBlank());
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true })).ToBeVisibleAsync();
+        // Focus moves to the way on, so Enter opens the conversation.
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = $"Talk with {name}" })).ToBeFocusedAsync();
         await page.ScreenshotAsync("companions");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#connection")).ToHaveTextAsync($"Connected to {name}.");
+        await Expect(page.GetByLabel("Say something")).ToBeFocusedAsync();
     }
 
     [Fact]
@@ -96,8 +105,11 @@ public sealed partial class WebAppTests(WebAppFixture fixture)
         await Expect(memory).ToBeVisibleAsync();
         await page.ScreenshotAsync("what-i-know");
 
-        await memory.GetByRole(AriaRole.Button, new() { Name = "Forget" }).ClickAsync();
-        await memory.GetByRole(AriaRole.Button, new() { Name = "Forget for good" }).ClickAsync();
+        // By keyboard: Tab to its Forget button; Enter asks once more, Enter again forgets.
+        await page.TabToAsync(memory.GetByRole(AriaRole.Button, new() { Name = "Forget" }));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(memory.GetByRole(AriaRole.Button, new() { Name = "Forget for good" })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
         await Expect(memory).ToHaveCountAsync(0);
 
         await page.ReloadAsync();
@@ -105,6 +117,48 @@ public sealed partial class WebAppTests(WebAppFixture fixture)
         // The reply is still remembered (the list did load); the forgotten turn is not.
         await Expect(memories.Locator("li.memory.companion")).Not.ToHaveCountAsync(0);
         await Expect(memories).Not.ToContainTextAsync(secret);
+    }
+
+    [Fact]
+    public async Task What_is_said_in_a_private_conversation_is_not_in_the_history_after_a_reload()
+    {
+        const string remembered = "My favourite colour is green.";
+        const string secret = "I am planning a surprise party for my brother.";
+        var page = await fixture.NewPageAsync();
+        var name = await page.OpenConversationAsync();
+        await page.SayAsync(remembered);
+        await Expect(page.Locator(".message.companion[data-state=complete][data-tokens]")).ToHaveCountAsync(1);
+
+        // By keyboard: from the message box back to the toggle, then Space.
+        var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Private conversation" });
+        var banner = page.Locator("#private-banner");
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(banner).ToBeHiddenAsync();
+        await page.TabToAsync(toggle, backwards: true);
+        await page.Keyboard.PressAsync("Space");
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(banner).ToBeVisibleAsync();
+        await Expect(banner).ToContainTextAsync("nothing said here is kept");
+        await Expect(page.Locator("#connection")).ToHaveTextAsync($"Connected to {name}.");
+
+        await page.SayAsync(secret);
+        await Expect(page.Locator(".message.person.private")).ToHaveTextAsync(new Regex(Regex.Escape(secret)));
+        await Expect(page.Locator(".message.companion.private[data-state=complete][data-tokens]")).ToHaveTextAsync(Pages.NotBlank());
+        await page.ScreenshotAsync("private");
+
+        // After a reload this tab is still private, and plainly so; the history has what was said before, not the secret.
+        await page.ReloadAsync();
+        await Expect(page.Locator("#connection")).ToHaveTextAsync($"Connected to {name}.");
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(banner).ToBeVisibleAsync();
+        var log = page.Locator("#log");
+        await Expect(log).ToContainTextAsync(remembered);
+        await Expect(log).Not.ToContainTextAsync(secret);
+
+        await toggle.ClickAsync();
+        await Expect(toggle).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(banner).ToBeHiddenAsync();
+        await Expect(page.Locator("#connection")).ToHaveTextAsync($"Connected to {name}.");
     }
 
     [Fact]

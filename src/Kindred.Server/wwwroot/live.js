@@ -9,13 +9,15 @@ export class LiveConversation extends EventTarget {
   constructor(companionId) {
     super();
     this.companionId = companionId;
+    /** True: the next connect() opens a private conversation, of which the server stores nothing. */
+    this.private = false;
   }
 
   get open() { return this.#socket?.readyState === WebSocket.OPEN; }
 
   connect() {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const url = `${scheme}//${location.host}${companionPath(this.companionId, '/live')}?access_token=${encodeURIComponent(session.token ?? '')}`;
+    const url = `${scheme}//${location.host}${companionPath(this.companionId, '/live')}?access_token=${encodeURIComponent(session.token ?? '')}${this.private ? '&private=true' : ''}`;
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
     this.#socket = socket;

@@ -4,8 +4,28 @@ import { h, showPage, toast } from './dom.js';
 import { LiveConversation } from './live.js';
 import { Microphone, ReplyPlayer, VOICE_SAMPLE_RATE } from './voice.js';
 
+// Whether this tab talks privately with a companion; kept for the tab (a reload stays private), never sent anywhere.
+const privateKey = (companionId) => `kindred.private.${companionId}`;
+
 // Frames said before the server acknowledged voice_start are kept, up to this many (10 s of 20 ms frames).
 const MAX_PENDING_FRAMES = 500;
+
+/** What a person should be told when the browser will not give the page a microphone. */
+function microphoneProblem(failure) {
+  switch (failure?.name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'The microphone is blocked: allow it for this page in the browser\'s settings to talk. You can still type.';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'No microphone was found: connect one to talk. You can still type.';
+    case 'NotReadableError':
+    case 'AbortError':
+      return 'The microphone could not be opened (another app may be using it). You can still type.';
+    default:
+      return `The microphone could not start: ${failure?.message ?? 'unknown reason'}. You can still type.`;
+  }
+}
 
 export async function renderTalk(companionId) {
   const title = h('span', { class: 'companion-name', id: 'companion-name' }, 'your companion');
@@ -19,20 +39,42 @@ export async function renderTalk(companionId) {
   const hold = h('button', { type: 'button', class: 'talk', id: 'hold-to-talk', 'aria-describedby': 'voice-hint' }, 'Hold to talk');
   const handsFree = h('button', { type: 'button', class: 'talk', id: 'hands-free', 'aria-pressed': 'false' }, 'Hands-free');
   const voiceStatus = h('p', { class: 'voice-status', id: 'voice-status', role: 'status' }, '');
-  const voice = h('section', { class: 'voice', 'aria-label': 'Voice' },
+  // Why voice cannot work (no microphone, blocked, no speech engine on the server): said plainly, as an alert.
+  const voiceProblem = h('p', { class: 'voice-problem error', id: 'voice-problem', role: 'alert' }, '');
+  const voice = h('section', { class: 'voice', 'aria-label': 'Voice', dataset: { playing: 'false', listenedMs: '0' } },
     h('div', { class: 'row' }, hold, handsFree),
     h('p', { class: 'hint', id: 'voice-hint' }, 'Hold the button (or Space) while you speak, or turn on hands-free and just talk. Speaking stops the reply.'),
-    voiceStatus);
+    voiceStatus, voiceProblem);
+  const privateToggle = h('button', { type: 'button', class: 'private-toggle', id: 'private', 'aria-pressed': 'false', 'aria-describedby': 'private-hint' },
+    'Private conversation');
+  const privateHint = h('span', { class: 'hint', id: 'private-hint' }, 'Nothing said while it is on is kept: not by your companion, not on the server.');
+  const privateBanner = h('p', { class: 'private-banner', id: 'private-banner', role: 'status', hidden: true },
+    h('strong', {}, 'Private: '), 'nothing said here is kept. It is gone when you turn this off or leave.');
 
-  showPage('Talk', h('p', { class: 'lead' }, 'With ', title), connection, log, form, voice);
+  showPage('Talk', h('p', { class: 'lead' }, 'With ', title),
+    h('div', { class: 'row private-row' }, privateToggle, privateHint), privateBanner, connection, log, form, voice);
 
   const live = new LiveConversation(companionId);
   const player = new ReplyPlayer();
   const microphone = new Microphone();
   let reply = null;          // the companion's message being written
   let spoken = null;         // the companion's message whose audio is arriving
+  let voiced = null;         // the companion's message whose audio was heard last
+  let spokenOver = false;    // the person spoke over the reply: its remaining audio is not played
   let listening = null;      // { mode, acknowledged, pending, started }
   let left = false;
+
+  const problem = (text) => {
+    voiceProblem.textContent = text;
+    if (text) voiceStatus.textContent = '';
+  };
+  const showPrivate = (on) => {
+    privateToggle.setAttribute('aria-pressed', String(on));
+    privateBanner.hidden = !on;
+    document.body.classList.toggle('private', on);
+  };
+  live.private = sessionStorage.getItem(privateKey(companionId)) === 'true';
+  showPrivate(live.private);
 
   const scrollDown = () => log.lastElementChild?.scrollIntoView({ block: 'end' });
   const setReplying = (on) => {
@@ -41,7 +83,7 @@ export async function renderTalk(companionId) {
   };
 
   function message(speaker, text, extra = {}) {
-    const item = h('li', { class: `message ${speaker}`, ...extra },
+    const item = h('li', { class: `message ${speaker}${live.private ? ' private' : ''}`, ...extra },
       h('span', { class: 'visually-hidden' }, speaker === 'person' ? 'You: ' : `${title.textContent}: `),
       h('span', { class: 'text' }, text));
     log.append(item);
@@ -74,6 +116,13 @@ export async function renderTalk(companionId) {
   }
 
   live.addEventListener('ready', (event) => {
+    if (live.private && event.detail.private !== true) {
+      // Never let a person believe a conversation is private when the server did not say so.
+      live.private = false;
+      sessionStorage.removeItem(privateKey(companionId));
+      showPrivate(false);
+      toast('This server cannot keep a conversation private: what you say now is kept.');
+    }
     title.textContent = event.detail.name;
     connection.textContent = `Connected to ${event.detail.name}.`;
     connection.dataset.state = 'open';
@@ -97,18 +146,18 @@ export async function renderTalk(companionId) {
     if (listening && !listening.acknowledged && code === 'bad_message') {
       // A server without the voice extension does not know voice_start.
       stopListening(false);
-      voiceStatus.textContent = 'Voice is not available on this server yet.';
+      problem('Voice is not available on this server yet: type instead.');
       return;
     }
     if (code === 'voice_unavailable') {
       stopListening(false);
-      voiceStatus.textContent = text ?? 'Voice is not available on this server.';
+      problem(`Voice is not available on this server: ${text ?? 'it has no speech engine.'} You can still type.`);
       return;
     }
     if (code === 'bad_audio') {
       // The server stops listening after audio it cannot use; so does the page.
       stopListening(false);
-      voiceStatus.textContent = `The server could not use that audio: ${text}`;
+      problem(`The server could not use that audio: ${text}`);
       return;
     }
     if (code === 'busy') {
@@ -128,10 +177,16 @@ export async function renderTalk(companionId) {
     voiceStatus.textContent = 'Listening…';
   });
   live.addEventListener('speech_started', () => {
-    player.stop(); // barge-in: the person speaks, the companion stops talking
+    // Barge-in: the person speaks, the companion stops talking (and what she had left to say is not played).
+    spokenOver = true;
+    if (player.stop() && voiced && voiced.dataset.audioStopped !== 'true') {
+      voiced.dataset.audioStopped = 'true';
+      voiced.append(h('span', { class: 'note' }, ' (stopped when you spoke)'));
+    }
     voiceStatus.textContent = 'Hearing you…';
   });
   live.addEventListener('transcript', (event) => {
+    spokenOver = false;
     if (!event.detail.text) {
       voiceStatus.textContent = 'I did not catch that; say it again?';
       return;
@@ -140,7 +195,9 @@ export async function renderTalk(companionId) {
     voiceStatus.textContent = 'Heard you.';
   });
   live.addEventListener('audio', (event) => {
+    if (spokenOver) return;
     const target = reply ?? spoken ?? [...log.querySelectorAll('.message.companion')].at(-1);
+    voiced = target ?? null;
     if (target) {
       const clips = Number(target.dataset.audioClips ?? '0') + 1;
       target.dataset.audioClips = String(clips);
@@ -169,6 +226,26 @@ export async function renderTalk(companionId) {
       h('button', { type: 'button', class: 'link', onclick: () => { connection.textContent = 'Connecting…'; live.connect(); } }, 'Reconnect'));
   });
   player.addEventListener('error', (event) => { voiceStatus.textContent = event.detail; });
+  player.addEventListener('sentence', () => { voice.dataset.playing = 'true'; });
+  player.addEventListener('idle', () => { voice.dataset.playing = 'false'; });
+
+  privateToggle.addEventListener('click', () => {
+    if (reply) {
+      toast('Wait for the reply to finish (or stop it) first.');
+      return;
+    }
+    stopListening(true);
+    player.stop();
+    live.private = !live.private;
+    if (live.private) sessionStorage.setItem(privateKey(companionId), 'true');
+    else sessionStorage.removeItem(privateKey(companionId));
+    showPrivate(live.private);
+    // A private conversation is its own connection: the server forgets it when the connection closes.
+    live.close();
+    connection.dataset.state = '';
+    connection.textContent = 'Connecting…';
+    live.connect();
+  });
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -179,6 +256,7 @@ export async function renderTalk(companionId) {
       return;
     }
     message('person', text);
+    spokenOver = false;
     startReply();
     input.value = '';
   });
@@ -197,10 +275,14 @@ export async function renderTalk(companionId) {
   async function startListening(mode) {
     if (listening) return;
     if (!Microphone.supported) {
-      voiceStatus.textContent = 'This browser cannot use a microphone here (it needs a secure page: localhost or https).';
+      problem('This browser cannot use a microphone here (it needs a secure page: localhost or https). You can still type.');
+      handsFree.setAttribute('aria-pressed', 'false');
+      hold.classList.remove('pressed');
       return;
     }
+    problem('');
     player.stop();
+    spokenOver = false;
     listening = { mode, acknowledged: false, pending: [], started: null };
     const current = listening;
     if (!live.send({ type: 'voice_start', sampleRate: VOICE_SAMPLE_RATE, mode })) {
@@ -209,18 +291,22 @@ export async function renderTalk(companionId) {
       return;
     }
     voiceStatus.textContent = 'Opening the microphone…';
+    voice.dataset.listenedMs = '0';
     current.started = microphone.start((frame) => {
       if (listening !== current) return;
+      // How much audio was heard (from the samples, not a clock): 16-bit samples at VOICE_SAMPLE_RATE.
+      voice.dataset.listenedMs = String(Number(voice.dataset.listenedMs) + (frame.byteLength / 2 / VOICE_SAMPLE_RATE) * 1000);
       if (current.acknowledged) live.sendAudio(frame);
       else if (current.pending.length < MAX_PENDING_FRAMES) current.pending.push(frame);
     });
     try {
       await current.started;
     } catch (failure) {
-      if (listening === current) stopListening(true);
-      voiceStatus.textContent = failure.name === 'NotAllowedError'
-        ? 'The microphone is blocked; allow it in the browser to talk.'
-        : `The microphone could not start: ${failure.message}`;
+      // Unless the server already said why listening stopped (no speech engine): that is the news.
+      if (listening === current) {
+        stopListening(true);
+        problem(microphoneProblem(failure));
+      }
     }
   }
 
@@ -279,6 +365,7 @@ export async function renderTalk(companionId) {
 
   return () => {
     left = true;
+    document.body.classList.remove('private');
     stopListening(true);
     player.stop();
     live.close();

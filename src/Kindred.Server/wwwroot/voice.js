@@ -51,23 +51,28 @@ export class Microphone {
 /** Plays each sentence's WAV as it arrives, one after another; stop() silences it at once (barge-in). */
 export class ReplyPlayer extends EventTarget {
   #playing = new Set();
+  #waiting = 0;              // sentences received, still being decoded
   #nextStart = 0;
   #chain = Promise.resolve();
   #generation = 0;
 
-  get speaking() { return this.#playing.size > 0; }
+  get speaking() { return this.#playing.size > 0 || this.#waiting > 0; }
 
   /** Queues one WAV file (an ArrayBuffer). Decoding is chained so sentences keep their order. */
   enqueue(wav) {
     const generation = this.#generation;
+    this.#waiting++;
     this.#chain = this.#chain.then(async () => {
-      const context = await audioContext();
+      let context;
       let buffer;
       try {
+        context = await audioContext();
         buffer = await context.decodeAudioData(wav);
       } catch {
         this.dispatchEvent(new CustomEvent('error', { detail: 'A piece of the spoken reply could not be played.' }));
         return;
+      } finally {
+        if (generation === this.#generation) this.#waiting--;
       }
       if (generation !== this.#generation) return; // stopped meanwhile
       const source = context.createBufferSource();
@@ -85,13 +90,17 @@ export class ReplyPlayer extends EventTarget {
     });
   }
 
+  /** Stops at once; true when something was playing (or received, to be played) and was cut off. */
   stop() {
+    const cut = this.speaking;
     this.#generation++;
+    this.#waiting = 0;
     for (const source of this.#playing) {
       try { source.stop(); } catch { /* already stopped */ }
     }
     this.#playing.clear();
     this.#nextStart = 0;
     this.dispatchEvent(new Event('idle'));
+    return cut;
   }
 }

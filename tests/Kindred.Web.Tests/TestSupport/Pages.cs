@@ -46,13 +46,49 @@ internal static partial class Pages
         await page.GetByLabel("Say something").PressAsync("Enter");
     }
 
-    /// <summary>Saves a screenshot of the page, after checking it fits the phone-sized screen (no sideways scrolling).</summary>
+    /// <summary>
+    /// Saves screenshots of the page at phone and desktop width (NAME-phone.png, NAME-desktop.png), after checking it
+    /// fits each screen (no sideways scrolling); the page is left at phone width.
+    /// </summary>
     public static async Task ScreenshotAsync(this IPage page, string name)
     {
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
-        Assert.True(overflow <= 0, $"The '{name}' page is {overflow} px wider than the phone's screen.");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebAppFixture.ScreenshotsDirectory, name + ".png"), FullPage = true });
+        await page.ScreenshotAtAsync(name, "phone", WebAppFixture.Phone);
+        await page.ScreenshotAtAsync(name, "desktop", WebAppFixture.Desktop);
+        await page.SetViewportSizeAsync(WebAppFixture.Phone.Width, WebAppFixture.Phone.Height);
     }
+
+    /// <summary>
+    /// Waits until the talk page has heard 3 s of microphone audio (counted from the samples, not a clock): the fake
+    /// microphone's half second of quiet, the sentence, and some quiet after it.
+    /// </summary>
+    public static async Task WaitUntilTheSentenceWasSaidAsync(this IPage page) =>
+        await page.WaitForFunctionAsync("() => Number(document.querySelector('section.voice').dataset.listenedMs) >= 3000");
+
+    /// <summary>Moves the keyboard focus with Tab (or Shift+Tab) until it reaches the control, as a keyboard user would.</summary>
+    public static async Task TabToAsync(this IPage page, ILocator control, bool backwards = false)
+    {
+        for (var presses = 0; presses < 40; presses++)
+        {
+            if (await control.EvaluateAsync<bool>("element => element === document.activeElement"))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+        }
+
+        Assert.Fail($"Forty presses of {(backwards ? "Shift+Tab" : "Tab")} never reached {control}.");
+    }
+
+    private static async Task ScreenshotAtAsync(this IPage page, string name, string screenName, ViewportSize screen)
+    {
+        await page.SetViewportSizeAsync(screen.Width, screen.Height);
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 0, $"The '{name}' page is {overflow} px wider than the {screenName}'s screen.");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(name, screenName), FullPage = true });
+    }
+
+    private static string ScreenshotPath(string name, string width) => Path.Combine(WebAppFixture.ScreenshotsDirectory, $"{name}-{width}.png");
 
     [GeneratedRegex(@"\S")]
     public static partial Regex NotBlank();

@@ -52,7 +52,6 @@ public sealed class WebAppFixture : IAsyncLifetime
                 "--disable-sync",
                 "--no-first-run",
                 "--autoplay-policy=no-user-gesture-required",
-                "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
                 // %noloop: the sentence is said once, then the microphone hears silence.
                 $"--use-file-for-fake-audio-capture={speech}%noloop",
@@ -60,14 +59,23 @@ public sealed class WebAppFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (no sign-in) on a phone-sized screen, with the microphone allowed.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>The phone-sized screen every page opens on.</summary>
+    public static ViewportSize Phone { get; } = new() { Width = 390, Height = 844 };
+
+    /// <summary>A laptop-sized screen, for the screenshots of each page at desktop width.</summary>
+    public static ViewportSize Desktop { get; } = new() { Width = 1280, Height = 800 };
+
+    /// <summary>
+    /// A fresh browser context (no sign-in) on a phone-sized screen, with the microphone allowed, or not: then chromium
+    /// refuses it (headless, nobody answers its prompt).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(bool microphoneAllowed = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
-            Permissions = ["microphone"],
+            ViewportSize = Phone,
+            Permissions = microphoneAllowed ? ["microphone"] : [],
         });
         context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
@@ -85,6 +93,23 @@ public sealed class WebAppFixture : IAsyncLifetime
         {
             await _serve.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The sentence as the page sends it (16 kHz PCM16, little-endian), with a little quiet before and a second after,
+    /// for a test that speaks to the server directly, as a second voice in the room.
+    /// </summary>
+    public static async Task<byte[]> SpeechAsPcm16Async()
+    {
+        var spoken = (await new FliteSynthesizer().SynthesizeAsync(SpokenSentence, "slt", CancellationToken.None)).ResampledTo(16_000);
+        var audio = new PcmAudio([.. new short[spoken.SampleRate / 5], .. spoken.Samples], spoken.SampleRate).WithTrailingSilence(TimeSpan.FromSeconds(1));
+        var bytes = new byte[audio.Samples.Length * sizeof(short)];
+        for (var i = 0; i < audio.Samples.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * sizeof(short)), audio.Samples[i]);
+        }
+
+        return bytes;
     }
 
     // Half a second of quiet, the sentence, then two seconds of quiet so the server's turn detector hears it end.
