@@ -96,7 +96,11 @@ internal sealed class CompanionRuntime : IAsyncDisposable
     /// at a time on a small CPU, and extraction runs there have not been measured yet.
     /// </summary>
     public KnowledgeWorker StartKnowledgeWorker(ILogger logger) =>
-        new(Store, FullStore, _localModel is null ? new ModelExtractor(Chat, new BuiltInExtractor(), TimeProvider.System, logger, Tokens) : new BuiltInExtractor(), TimeProvider.System, logger);
+        new(Store, FullStore, KnowledgeExtractor(logger), TimeProvider.System, logger);
+
+    /// <summary>How facts, people and summaries are learned (see <see cref="StartKnowledgeWorker"/>); the server uses the same.</summary>
+    public IKnowledgeExtractor KnowledgeExtractor(ILogger logger) =>
+        _localModel is null ? new ModelExtractor(Chat, new BuiltInExtractor(), TimeProvider.System, logger, Tokens) : new BuiltInExtractor();
 
     public async ValueTask DisposeAsync()
     {

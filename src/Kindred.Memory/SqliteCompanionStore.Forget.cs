@@ -61,10 +61,19 @@ public sealed partial class SqliteCompanionStore
     }
 
     private Task<bool> ForgetAsync(string deleteSql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
+        ForgetAsync(deleteSql, null, bind, cancellationToken);
+
+    /// <param name="first">Work in the same transaction before the delete (it is rolled back with it when nothing is deleted).</param>
+    private Task<bool> ForgetAsync(string deleteSql, Func<SqliteConnection, SqliteTransaction, CancellationToken, Task>? first, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
         WriteAsync(async connection =>
         {
             using (var transaction = connection.BeginTransaction(deferred: false))
             {
+                if (first is not null)
+                {
+                    await first(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 using var delete = connection.CreateCommand();
                 delete.Transaction = transaction;
                 delete.CommandText = deleteSql + "SELECT changes();";

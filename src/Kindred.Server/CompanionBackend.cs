@@ -1,6 +1,7 @@
 using Kindred.Core;
 using Kindred.Core.Inner;
 using Kindred.Memory;
+using Kindred.Memory.Knowledge;
 using Kindred.Memory.Recall;
 using Kindred.Models.Local;
 using Microsoft.Extensions.AI;
@@ -16,6 +17,8 @@ namespace Kindred.Server;
 /// <param name="ModelId">The model's name, as reported to API clients.</param>
 /// <param name="Clock">The companions' clock: turns, moods, reminders and outreach (default the system's; tests bring a fake one).</param>
 /// <param name="Inner">How the companions' inner life runs (default <see cref="InnerLifeOptions"/>'s defaults).</param>
+/// <param name="Extractor">How facts, people and session summaries are learned after a turn, in the background (default
+/// the built-in rules; the CLI passes a <see cref="ModelExtractor"/> when a remote chat model is configured).</param>
 public sealed record CompanionBackend(
     IFullCompanionStore Store,
     MemoryIndex Memory,
@@ -26,4 +29,5 @@ public sealed record CompanionBackend(
     CompanionOptions Companion,
     BatchScheduler? Scheduler = null,
     TimeProvider? Clock = null,
-    InnerLifeOptions? Inner = null);
+    InnerLifeOptions? Inner = null,
+    IKnowledgeExtractor? Extractor = null);

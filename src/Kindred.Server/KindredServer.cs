@@ -93,6 +93,7 @@ public static class KindredServer
             backend.Companion,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<Companion>()) { Inner = provider.GetRequiredService<ServerInnerLife>().Life });
         services.AddKindredInnerLife();
+        services.AddSingleton<ServerKnowledge>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BusyExceptionHandler>();

@@ -17,7 +17,8 @@ public sealed class KnowledgeControlTests : IAsyncLifetime, IDisposable
     private readonly EndlessChatClient _chat = new();
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(chat: _chat);
+    // The test plants what is known itself; the server's own learning is kept out of it.
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(chat: _chat, extractor: new NothingLearned());
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -64,7 +65,7 @@ public sealed class PostgresKnowledgeControlTests(PostgresServer postgres) : IAs
     public async Task InitializeAsync()
     {
         var store = await PostgresCompanionStore.OpenAsync(await postgres.DatabaseForAsync(GetType()), TimeProvider.System, CancellationToken.None);
-        _server = await TestServer.StartAsync(chat: _chat, store: store);
+        _server = await TestServer.StartAsync(chat: _chat, store: store, extractor: new NothingLearned());
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -146,7 +146,7 @@ internal static class KnowledgeForgetting
         }
 
         var turns = await store.ForgetPersonAsync(companionId, person.Id, cancellationToken);
-        console.MarkupLine($"[green]Forgotten[/] {person.Name.EscapeMarkup()}: their facts, {turns} turns that mention them, and every trace in the database file.");
+        console.MarkupLine($"[green]Forgotten[/] {person.Name.EscapeMarkup()}: their facts, {turns} turns that mention them, the reminders and reflections that name them, and every trace in the database file.");
         return 0;
     }
 }

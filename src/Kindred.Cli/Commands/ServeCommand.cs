@@ -50,15 +50,14 @@ public sealed class ServeCommand(IAnsiConsole console) : AsyncCommand<ServeComma
         var (resolved, dataDirectory) = settings.Resolve();
         await using var runtime = await CompanionRuntime.StartAsync(resolved, dataDirectory, PullDefaultAsync, cancellationToken);
         var scheduler = runtime.Chat.GetService<LocalModel>()?.Scheduler;
-        var backend = new CompanionBackend(runtime.FullStore, runtime.Memory, runtime.Chat, runtime.Tokens, runtime.ModelDescription, dataDirectory, resolved.Companion, scheduler, Inner: resolved.Inner);
 
         // Logs go to stderr, ids and counts only; the console's stdout is for the person running the server.
-        await using var app = await KindredServer.BuildAsync(
-            resolved.Server,
-            backend,
-            logging => logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning),
-            cancellationToken);
+        static void Logging(ILoggingBuilder logging) => logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        using var loggers = LoggerFactory.Create(Logging);
+        var extractor = runtime.KnowledgeExtractor(loggers.CreateLogger<ServeCommand>());
+        var backend = new CompanionBackend(runtime.FullStore, runtime.Memory, runtime.Chat, runtime.Tokens, runtime.ModelDescription, dataDirectory, resolved.Companion, scheduler, Inner: resolved.Inner, Extractor: extractor);
+        await using var app = await KindredServer.BuildAsync(resolved.Server, backend, Logging, cancellationToken);
         await app.StartAsync(cancellationToken);
         console.MarkupLine($"Kindred is listening on [bold]{app.ListeningAddress().ToString().EscapeMarkup()}[/] with {runtime.ModelDescription.EscapeMarkup()}. Ctrl+C stops it.");
         await app.WaitForShutdownAsync(cancellationToken);

@@ -5,8 +5,9 @@ namespace Kindred.Memory.Knowledge;
 
 /// <summary>
 /// Knowledge without a language model: common facts and people found by rules in the person's own words ("my sister
-/// Amy", "I work at X", "I'm married to Catherine", "we separated", "I live in Y", "I moved to Z"), and an extractive
-/// summary made of the person's most telling sentences. Deterministic; it never guesses beyond what was said.
+/// Amy", "I'm married to Catherine", "we separated", and the working and living life: "I work at the Central Library",
+/// "I'm a nurse", "I quit", "I live in Leeds", "I moved to Z", "I'm from Y", "I turned 40"), and an extractive summary
+/// made of the person's most telling sentences. Deterministic; it never guesses beyond what was said.
 /// </summary>
 public sealed partial class BuiltInExtractor : IKnowledgeExtractor
 {
@@ -34,11 +35,14 @@ public sealed partial class BuiltInExtractor : IKnowledgeExtractor
             .Select(f => PartnerIn(f.Value, request.People, f.PersonId))
             .LastOrDefault(p => p is not null);
 
+        // The workplace a "quit" or "left" is about: the current one.
+        var workplace = CurrentWorkplace(request.CurrentFacts);
+
         foreach (var turn in request.Turns.Where(t => t.Speaker == Speaker.Person))
         {
             foreach (var sentence in Sentences(turn.Text).Where(s => !s.EndsWith('?')))
             {
-                Read(sentence, turn.Id, people, facts, ref partner);
+                Read(sentence, turn.Id, people, facts, ref partner, ref workplace);
             }
         }
 
@@ -75,7 +79,7 @@ public sealed partial class BuiltInExtractor : IKnowledgeExtractor
         return Task.FromResult<SummaryDraft?>(new SummaryDraft(text, null, KnowledgeSource.BuiltIn));
     }
 
-    private static void Read(string sentence, long turnId, List<ExtractedPerson> people, List<ExtractedFact> facts, ref string? partner)
+    private static void Read(string sentence, long turnId, List<ExtractedPerson> people, List<ExtractedFact> facts, ref string? partner, ref string? workplace)
     {
         if (Hypothetical().IsMatch(sentence))
         {
@@ -93,30 +97,7 @@ public sealed partial class BuiltInExtractor : IKnowledgeExtractor
             }
         }
 
-        if (WorksAt().Match(sentence) is { Success: true } work)
-        {
-            var place = Trim(work.Groups["org"].Value);
-            facts.Add(new ExtractedFact(FactSubject.Person, "workplace", place, $"They work at {place}.", null, turnId));
-        }
-
-        if (WorksAs().Match(sentence) is { Success: true } job)
-        {
-            var occupation = job.Groups["job"].Value;
-            facts.Add(new ExtractedFact(FactSubject.Person, "occupation", occupation, $"They work as a {occupation}.", null, turnId));
-        }
-
-        if (LivesIn().Match(sentence) is { Success: true } home)
-        {
-            var place = Trim(home.Groups["place"].Value);
-            facts.Add(new ExtractedFact(FactSubject.Person, "home", place, $"They live in {place}.", null, turnId));
-        }
-
-        if (MovedTo().Match(sentence) is { Success: true } move)
-        {
-            var place = Trim(move.Groups["place"].Value);
-            facts.Add(new ExtractedFact(FactSubject.Person, "home", place, $"They moved to {place}.", null, turnId));
-        }
-
+        ReadLife(sentence, turnId, facts, ref workplace);
         ReadMaritalStatus(sentence, turnId, people, facts, ref partner);
     }
 
@@ -187,8 +168,8 @@ public sealed partial class BuiltInExtractor : IKnowledgeExtractor
         }
 
         var found = new List<ExtractedFact>();
-        string? partner = null;
-        Read(sentence, 0, [], found, ref partner);
+        string? partner = null, workplace = null;
+        Read(sentence, 0, [], found, ref partner, ref workplace);
         var names = words.Skip(1).Count(w => w.Length > 1 && char.IsUpper(w[0]) && IsName(w.TrimEnd('.', ',', '!')));
         return 1 + (found.Count > 0 ? 3 : 0) + Math.Min(names, 2) + (words.Length is >= 6 and <= 40 ? 1 : 0);
     }
@@ -215,18 +196,6 @@ public sealed partial class BuiltInExtractor : IKnowledgeExtractor
 
     [GeneratedRegex(Name + @"\s+(?i:is|was)\s+(?i:my)\s+(?:(?i:little|big|older|younger|twin|new|old|late|dear)\s+)?(?<rel>(?i:" + Relation + @"))\b")]
     private static partial Regex NamedRelative();
-
-    [GeneratedRegex(@"\b(?:I|(?i:i))(?:'m|\s+am)?\s+(?:(?i:now|currently|still)\s+)?(?i:work|working)\s+(?i:at|for)\s+(?<org>\p{Lu}[\w&'.-]*(?:\s+(?:\p{Lu}[\w&'.-]*|&|of))*)")]
-    private static partial Regex WorksAt();
-
-    [GeneratedRegex(@"\b(?:I|(?i:i))(?:'m|\s+am)?\s+(?:(?i:now|currently|still)\s+)?(?i:work|working)\s+as\s+(?i:an?)\s+(?<job>[a-z]+(?:\s(?!at\b|for\b|in\b)[a-z]+)?)")]
-    private static partial Regex WorksAs();
-
-    [GeneratedRegex(@"\b(?:I|(?i:i))(?:'m|\s+am)?\s+(?:(?i:now|still|currently)\s+)?(?i:live|living)\s+in\s+(?<place>" + Place + ")")]
-    private static partial Regex LivesIn();
-
-    [GeneratedRegex(@"\b(?i:I|we)(?:'ve|\s+have)?\s+(?:(?i:just|finally|recently|now)\s+)?(?i:moved)\s+to\s+(?<place>" + Place + ")")]
-    private static partial Regex MovedTo();
 
     [GeneratedRegex(@"\b(?:I|(?i:i))(?:'m|\s+am|\s+got|'ve\s+been|\s+have\s+been)?\s+(?:(?i:now|just|happily|finally)\s+)?(?<state>(?i:married|engaged))\s+(?i:to)\s+" + Name + @"|\b(?:I|(?i:i))\s+(?:(?i:just)\s+)?(?<state>(?i:married))\s+" + Name)]
     private static partial Regex MarriedTo();

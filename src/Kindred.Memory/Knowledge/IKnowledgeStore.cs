@@ -57,8 +57,9 @@ public interface IKnowledgeStore
 
     /// <summary>
     /// Forgets a person entirely: their record, every fact about or involving them, every turn that mentions them
-    /// (with its index entries and embedding), and the summaries and reflections that name them, leaving no trace in
-    /// the files.
+    /// (with its index entries and embedding), the summaries and reflections that name them, and the inner life's text
+    /// that names them (reminders and queued outreach, open threads and the companion's reflections go; the persona's
+    /// history keeps its versions with the name taken out), leaving no trace in the files.
     /// </summary>
     /// <returns>How many turns went with them; null, changing nothing, when the companion has no such person.</returns>
     Task<int?> ForgetPersonAsync(string companionId, long personId, CancellationToken cancellationToken);

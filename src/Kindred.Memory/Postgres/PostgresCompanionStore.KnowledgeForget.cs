@@ -10,7 +10,7 @@ public sealed partial class PostgresCompanionStore
     // Everything a forgotten turn, fact or person can take with it, directly or by cascade and trigger.
     private const string VacuumKnowledge =
         "VACUUM turns, turn_vectors, people, person_episodes, facts, fact_episodes, summaries, reflections, " +
-        "inner_appraisals, inner_milestones, inner_threads, inner_outreach;";
+        "inner_appraisals, inner_milestones, inner_threads, inner_outreach, inner_reflections, inner_persona_versions;";
 
     /// <inheritdoc />
     /// <remarks>Summaries and reflections that repeat the fact's value go with it; the turns it was learned from stay.</remarks>
@@ -67,9 +67,48 @@ public sealed partial class PostgresCompanionStore
             await ExecuteAsync(connection, transaction, "DELETE FROM summaries WHERE companion_id = @c AND text ILIKE ANY(@likes);", cancellationToken, parameters).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, "DELETE FROM reflections WHERE companion_id = @c AND text ILIKE ANY(@likes);", cancellationToken, parameters).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, "DELETE FROM turns WHERE companion_id = @c AND id = ANY(@turns);", cancellationToken, parameters).ConfigureAwait(false);
+            await ForgetInInnerLifeAsync(connection, transaction, companionId, names, cancellationToken).ConfigureAwait(false);
             return await ExecuteAsync(connection, transaction, "DELETE FROM people WHERE id = @p AND companion_id = @c;", cancellationToken, parameters).ConfigureAwait(false) > 0;
         }, VacuumKnowledge, cancellationToken).ConfigureAwait(false);
         return forgotten ? turnIds.Count : null;
+    }
+
+    // The inner life's free text that names them: reminders and queued outreach, open threads and reflections go;
+    // persona versions, whose history must stay whole, are scrubbed (PersonTraces decides, as on SQLite).
+    private static async Task ForgetInInnerLifeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string companionId, string[] names, CancellationToken cancellationToken)
+    {
+        (string, object?) companion = ("c", companionId);
+        var outreach = await ReadAllAsync(Sql(connection, transaction, "SELECT id, text FROM inner_outreach WHERE companion_id = @c;", companion), r => (Id: r.GetInt64(0), Named: PersonTraces.Mentioned(names, r.GetString(1))), cancellationToken).ConfigureAwait(false);
+        var threads = await ReadAllAsync(Sql(connection, transaction, "SELECT id, about FROM inner_threads WHERE companion_id = @c;", companion), r => (Id: r.GetInt64(0), Named: PersonTraces.Mentioned(names, r.GetString(1))), cancellationToken).ConfigureAwait(false);
+        var reflections = await ReadAllAsync(
+            Sql(connection, transaction, "SELECT id, summary, insights, about_herself FROM inner_reflections WHERE companion_id = @c;", companion),
+            r => (Id: r.GetInt64(0), Named: PersonTraces.Mentioned(names, [r.GetString(1), .. r.GetFieldValue<string[]>(2), r.GetString(3)])),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var (table, rows) in new[] { ("inner_outreach", outreach), ("inner_threads", threads), ("inner_reflections", reflections) })
+        {
+            var ids = rows.Where(r => r.Named).Select(r => r.Id).ToArray();
+            if (ids.Length > 0)
+            {
+                await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE companion_id = @c AND id = ANY(@ids);", cancellationToken, companion, ("ids", ids)).ConfigureAwait(false);
+            }
+        }
+
+        var versions = await ReadAllAsync(
+            Sql(connection, transaction, "SELECT version, persona, reason FROM inner_persona_versions WHERE companion_id = @c;", companion),
+            r => (Version: r.GetInt32(0), Persona: InnerJson.DeserializePersona(r.GetString(1)), Reason: r.GetString(2)),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var version in versions.Where(v => PersonTraces.Mentioned(names, v.Persona) || PersonTraces.Mentioned(names, v.Reason)))
+        {
+            await ExecuteAsync(
+                connection,
+                transaction,
+                "UPDATE inner_persona_versions SET persona = @persona, reason = @reason WHERE companion_id = @c AND version = @v;",
+                cancellationToken,
+                companion,
+                ("v", version.Version),
+                ("persona", WithoutNul(InnerJson.SerializePersona(PersonTraces.Scrub(version.Persona, names)))),
+                ("reason", WithoutNul(PersonTraces.Scrub(version.Reason, names)))).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

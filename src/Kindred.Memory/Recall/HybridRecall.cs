@@ -5,7 +5,8 @@ namespace Kindred.Memory.Recall;
 
 /// <summary>
 /// Recall with long-term memory: the recent conversation, plus the older turns that best match what the person
-/// just said (full text and meaning, fused), and, given a knowledge store, the facts and people that bear on it.
+/// just said (full text and meaning, fused; only those before or after an event it names, "before the trip"), and,
+/// given a knowledge store, the facts and people that bear on it.
 /// Turns not yet indexed are indexed first, so nothing said in an earlier session, or before a crash, is out of reach.
 /// </summary>
 public sealed class HybridRecall(IMemoryStore store, MemoryIndex memory, int recentTurns = 40, int memories = 8, IKnowledgeStore? knowledge = null) : IRecall
@@ -24,7 +25,14 @@ public sealed class HybridRecall(IMemoryStore store, MemoryIndex memory, int rec
 
         // What is already in the recent conversation need not be recalled again.
         var inView = recent.Select(t => t.Id).Append(request.CurrentTurnId).ToHashSet();
-        var hits = await memory.SearchAsync(request.CompanionId, request.PersonTurn, memories + inView.Count, request.Now, cancellationToken).ConfigureAwait(false);
+        // "Before the trip": only what was said before the turn that speaks of the trip (when there is one).
+        var sinceOrBeforeEvent = await EventTime.WindowAsync(memory, request.CompanionId, request.PersonTurn, request.Now, request.CurrentTurnId, cancellationToken).ConfigureAwait(false);
+        var hits = await memory.SearchAsync(request.CompanionId, request.PersonTurn, null, memories + inView.Count, request.Now, sinceOrBeforeEvent, cancellationToken).ConfigureAwait(false);
+        if (hits.Count == 0 && sinceOrBeforeEvent is not null)
+        {
+            hits = await memory.SearchAsync(request.CompanionId, request.PersonTurn, memories + inView.Count, request.Now, cancellationToken).ConfigureAwait(false);
+        }
+
         var recalled = hits.Where(h => !inView.Contains(h.Turn.Id)).Take(memories).ToList();
         var best = recalled.Count > 0 ? recalled[0].Score : 1;
         var (facts, people) = knowledge is null ? ([], []) : await new KnowledgeRecall(knowledge).RecallAsync(request.CompanionId, request.PersonTurn, cancellationToken).ConfigureAwait(false);

@@ -26,7 +26,7 @@ namespace Kindred.Server.Grains;
 /// </remarks>
 [Reentrant]
 [SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never asked for holds nothing to dispose, and a late waiter may still hold it at deactivation.")]
-internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices services, ServerOptions options, CompanionMetrics metrics, ILogger<CompanionGrain> logger, ServerInnerLife inner, OutreachHub outreach) : Grain, ICompanionGrain
+internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices services, ServerOptions options, CompanionMetrics metrics, ILogger<CompanionGrain> logger, ServerInnerLife inner, OutreachHub outreach, ServerKnowledge knowledge) : Grain, ICompanionGrain
 {
     // Private conversations live here only, so a grain holds a few at most; the oldest goes first.
     private const int MaxPrivateConversations = 8;
@@ -34,6 +34,12 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
     private readonly Dictionary<string, PrivateConversation> _private = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopReflecting = new();
     private Task _reflecting = Task.CompletedTask;
+    private readonly CancellationTokenSource _stopLearning = new();
+    private readonly Lock _learningGate = new();
+    private Task _learning = Task.CompletedTask;
+    private bool _learningRuns;
+    private bool _learnAgain;
+    private string? _openSession;
     private Companion? _companion;
     private int _replying;
 
@@ -53,6 +59,8 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         _private.Clear();
         await _stopReflecting.CancelAsync();
         await _reflecting;
+        await _stopLearning.CancelAsync();
+        await _learning;
     }
 
     public async Task<CompanionWoken> WakeAsync(string sessionId, CancellationToken cancellationToken)
@@ -128,6 +136,7 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
             metrics.TurnCompleted(services.Time.GetElapsedTime(started));
             outcome = "complete";
             ReflectIfDue();
+            LearnInBackground(sessionId);
         }
         finally
         {
@@ -260,6 +269,60 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
                 catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.Data.Common.DbException)
                 {
                     InnerServerLog.ReflectionFailed(logger, companionId, ex.GetType().Name);
+                }
+            },
+            CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Learns facts, people and summaries from the stored turns in the background: never on a reply's critical path,
+    /// one pass at a time. A turn that ends while a pass runs asks for one more pass, so none is left unread.
+    /// </summary>
+    private void LearnInBackground(string sessionId)
+    {
+        lock (_learningGate)
+        {
+            _openSession = sessionId;
+            if (_learningRuns)
+            {
+                _learnAgain = true;
+                return;
+            }
+
+            _learningRuns = true;
+        }
+
+        var companionId = CompanionId;
+        var token = _stopLearning.Token;
+        _learning = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var openSession = sessionId;
+                    while (true)
+                    {
+                        await knowledge.LearnAsync(companionId, openSession, token);
+                        lock (_learningGate)
+                        {
+                            if (!_learnAgain)
+                            {
+                                _learningRuns = false;
+                                return;
+                            }
+
+                            _learnAgain = false;
+                            openSession = _openSession;
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Deactivating: the turns stay past the mark and the next activation's first turn reads them.
+                    lock (_learningGate)
+                    {
+                        _learningRuns = false;
+                    }
                 }
             },
             CancellationToken.None);

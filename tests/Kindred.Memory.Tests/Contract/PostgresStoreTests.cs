@@ -224,9 +224,10 @@ public sealed class PostgresStoreTests(PostgresServer server)
             None);
         await store.SaveSummaryAsync(new SessionSummary("c1", "s1", $"They talked about {Name}.", told.Id, told.Id, Samples.WokeAt, KnowledgeSource.BuiltIn), None);
         await store.AddReflectionAsync("c1", null, $"I hope {Name} likes Oslo.", Samples.WokeAt, None);
+        await Kindred.Memory.Tests.Knowledge.InnerTraces.PlantAsync(store, "c1", Name);
         await QueryAsync<string>(database, "CREATE EXTENSION IF NOT EXISTS pageinspect; SELECT '';");
         var needle = Encoding.UTF8.GetBytes("7q4w");
-        string[] tables = ["turns", "people", "facts", "summaries", "reflections"];
+        string[] tables = ["turns", "people", "facts", "summaries", "reflections", "inner_outreach", "inner_threads", "inner_reflections", "inner_persona_versions"];
         foreach (var table in tables)
         {
             Assert.True(await TuplesHoldingAsync(database, table, needle) > 0, $"{table} should hold the name before forgetting");

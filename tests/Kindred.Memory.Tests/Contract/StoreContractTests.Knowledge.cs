@@ -206,6 +206,23 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task ForgettingAPersonTakesTheInnerLifeTextThatNamesThemAndScrubsThePersonaHistory()
+    {
+        var id = await WakeAsync();
+        var other = await WakeAsync("c2");
+        var told = await Store.AppendTurnAsync(Samples.Turn("My cousin Zoë O'Hara has a boat.", id), None);
+        await Store.ApplyExtractionAsync(id, [told], new Extraction([new ExtractedPerson("Zoë O'Hara", ["Zoë"], "cousin", told.Id)], [], KnowledgeSource.BuiltIn), None);
+        await Kindred.Memory.Tests.Knowledge.InnerTraces.PlantAsync(Store, id, "Zoë");
+        await Kindred.Memory.Tests.Knowledge.InnerTraces.PlantAsync(Store, other, "Zoë");
+
+        Assert.Equal(1, await Store.ForgetPersonAsync(id, Assert.Single(await Store.GetPeopleAsync(id, None)).Id, None));
+
+        await Kindred.Memory.Tests.Knowledge.InnerTraces.AssertOnlyTheRestIsLeftAsync(Store, id);
+        Assert.Equal(3, (await Store.GetOutreachAsync(other, None)).Count);
+        Assert.Equal("I like hearing about Zoë and the sea.", (await Store.GetPersonaHistoryAsync(other, None))[1].Persona.SelfDescription);
+    }
+
+    [Fact]
     public async Task SummariesAreSavedReplacedAndGoWhenATurnOfTheirSessionIsForgotten()
     {
         var id = await WakeAsync();

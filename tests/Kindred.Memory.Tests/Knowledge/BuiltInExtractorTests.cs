@@ -38,8 +38,91 @@ public sealed class BuiltInExtractorTests
     {
         var extraction = await ExtractAsync(said);
 
-        var fact = Assert.Single(extraction.Facts, f => f.Subject == FactSubject.Person);
-        Assert.Equal((attribute, value, KnowledgeSource.BuiltIn), (fact.Attribute, fact.Value, extraction.Source));
+        var fact = Assert.Single(extraction.Facts, f => f.Subject == FactSubject.Person && f.Attribute == attribute);
+        Assert.Equal((value, KnowledgeSource.BuiltIn), (fact.Value, extraction.Source));
+    }
+
+    [Theory]
+    [InlineData("I work at the Central Library.", "workplace", "Central Library", "They work at the Central Library.")]
+    [InlineData("i work in a hospital", "workplace", "hospital", "They work at a hospital.")]
+    [InlineData("I've been working at St Mary's Hospital for years", "workplace", "St Mary's Hospital", "They work at St Mary's Hospital.")]
+    [InlineData("I just started at Initech last week!", "workplace", "Initech", "They work at Initech.")]
+    [InlineData("I got a new job at the Royal Mail.", "workplace", "Royal Mail", "They work at the Royal Mail.")]
+    [InlineData("My new job is with Oxfam.", "workplace", "Oxfam", "They work at Oxfam.")]
+    [InlineData("I'm a nurse.", "occupation", "nurse", "They work as a nurse.")]
+    [InlineData("I am an architect, mostly houses.", "occupation", "architect", "They work as an architect.")]
+    [InlineData("I'm a software engineer these days", "occupation", "software engineer", "They work as a software engineer.")]
+    [InlineData("My job is being a primary school teacher.", "occupation", "primary school teacher", "They work as a primary school teacher.")]
+    [InlineData("I finally qualified as a midwife!", "occupation", "midwife", "They work as a midwife.")]
+    [InlineData("I work as a dog walker.", "occupation", "dog walker", "They work as a dog walker.")]
+    [InlineData("I'm studying law at Leeds University.", "school", "Leeds University", "They study at Leeds University.")]
+    [InlineData("I live in Leeds.", "home", "Leeds", "They live in Leeds.")]
+    [InlineData("We live in a tiny flat in Glasgow.", "home", "Glasgow", "They live in Glasgow.")]
+    [InlineData("I'm based in Cape Town now.", "home", "Cape Town", "They live in Cape Town.")]
+    [InlineData("I've relocated to Manchester.", "home", "Manchester", "They moved to Manchester.")]
+    [InlineData("I moved back to Dublin in May.", "home", "Dublin", "They moved to Dublin.")]
+    [InlineData("I'm originally from the Netherlands.", "hometown", "Netherlands", "They are from Netherlands.")]
+    [InlineData("I grew up in Sheffield.", "hometown", "Sheffield", "They are from Sheffield.")]
+    [InlineData("I'm 34 years old.", "age", "34", "They are 34.")]
+    [InlineData("I turned 40 yesterday.", "age", "40", "They are 40.")]
+    [InlineData("I'm retired now.", "workplace", "retired", "They are retired.")]
+    [InlineData("I'm unemployed at the moment.", "workplace", "no job", "They are out of work.")]
+    [InlineData("I got laid off.", "workplace", "no job", "They left their job.")]
+    [InlineData("I resigned from Acme yesterday.", "workplace", "no longer at Acme", "They no longer work at Acme.")]
+    public async Task The_persons_working_and_living_life_is_found_in_many_phrasings(string said, string attribute, string value, string text)
+    {
+        var extraction = await ExtractAsync(said);
+
+        var fact = Assert.Single(extraction.Facts, f => f.Attribute == attribute);
+        Assert.Equal((FactSubject.Person, value, text), (fact.Subject, fact.Value, fact.Text));
+    }
+
+    [Fact]
+    public async Task A_job_said_with_its_workplace_teaches_both()
+    {
+        var extraction = await ExtractAsync("I'm a librarian at the Central Library.");
+
+        Assert.Equal(
+            [("occupation", "librarian"), ("workplace", "Central Library")],
+            extraction.Facts.Select(f => (f.Attribute, f.Value)).Order());
+    }
+
+    [Theory]
+    [InlineData("I'm a big fan of jazz.")]
+    [InlineData("I'm a terrible cook.")]
+    [InlineData("I'm a former teacher.")]
+    [InlineData("I work at the weekend mostly.")]
+    [InlineData("I work in London.")]
+    [InlineData("I left Paris on Tuesday.")]
+    [InlineData("I quit smoking last year.")]
+    [InlineData("I let go of the past.")]
+    [InlineData("I got fired up about it.")]
+    [InlineData("I was born in March.")]
+    [InlineData("I turned 5 pages before bed.")]
+    [InlineData("I'm going to work at Google.")]
+    [InlineData("I'm a nurse's daughter.")]
+    [InlineData("I worked as a waiter when I was young, I'd never do it again.")]
+    public async Task Work_and_home_rules_do_not_take_what_is_not_a_fact(string said)
+    {
+        var extraction = await ExtractAsync(said);
+
+        Assert.DoesNotContain(extraction.Facts, f => f.Attribute is "workplace" or "occupation" or "home" or "hometown" or "age");
+    }
+
+    [Theory]
+    [InlineData("I quit Acme today.")]
+    [InlineData("I left Acme.")]
+    [InlineData("I quit my job.")]
+    [InlineData("I was let go on Friday.")]
+    [InlineData("I no longer work at Acme.")]
+    public async Task Leaving_the_workplace_already_known_is_a_new_value_that_closes_it(string said)
+    {
+        var acme = new StoredFact(1, "c1", FactSubject.Person, "workplace", "Acme", "They work at Acme.", null, KnowledgeSource.BuiltIn, Samples.WokeAt, null, null, [3]);
+
+        var extraction = await ExtractAsync(said, [acme]);
+
+        var fact = Assert.Single(extraction.Facts);
+        Assert.Equal(("workplace", "no longer at Acme", "They no longer work at Acme."), (fact.Attribute, fact.Value, fact.Text));
     }
 
     [Fact]

@@ -76,6 +76,28 @@ public sealed class KnowledgeForgetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_forgotten_person_leaves_no_trace_in_the_inner_life_either()
+    {
+        await using var store = await _db.OpenAsync();
+        await store.CreateCompanionAsync(Samples.Identity(), None);
+        await Corpus.AppendDistractorsAsync(store, "c1", 200);
+        var told = await store.AppendTurnAsync(Samples.Turn($"My brother {Name} has a boat."), None);
+        await store.ApplyExtractionAsync("c1", [told], new Extraction([new ExtractedPerson(Name, [], "brother", told.Id)], [], KnowledgeSource.BuiltIn), None);
+        await InnerTraces.PlantAsync(store, "c1", Name);
+        Assert.NotEmpty(RawFiles.FindUtf8(_db.DatabasePath, NameTail));
+        Assert.NotEmpty(RawFiles.FindUtf8(_db.DatabasePath, NameTail.ToUpperInvariant()));
+
+        Assert.Equal(1, await store.ForgetPersonAsync("c1", Assert.Single(await store.GetPeopleAsync("c1", None)).Id, None));
+
+        Assert.Empty(RawFiles.FindUtf8(_db.DatabasePath, NameTail));
+        Assert.Empty(RawFiles.FindUtf8(_db.DatabasePath, NameTail.ToUpperInvariant()));
+        await InnerTraces.AssertOnlyTheRestIsLeftAsync(store, "c1");
+        await store.DisposeAsync();
+
+        Assert.Empty(RawFiles.FindUtf8(_db.DatabasePath, NameTail));
+    }
+
+    [Fact]
     public async Task Forgetting_a_companion_takes_its_knowledge_with_it()
     {
         await using var store = await _db.OpenAsync();

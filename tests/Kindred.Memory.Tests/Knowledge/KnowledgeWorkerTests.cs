@@ -43,6 +43,35 @@ public sealed class KnowledgeWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_workplace_closes_the_old_one_and_leaving_closes_the_new_one_with_the_history_kept()
+    {
+        await using var store = await OpenAsync("I work at the Central Library.", "I started at Initech last week, so far so good.", "Honestly? I quit Initech today.");
+        await using var worker = new KnowledgeWorker(store, store, new BuiltInExtractor(), _db.Time);
+
+        await worker.DrainAsync("c1", openSessionId: null, None);
+
+        var history = (await store.GetFactsAsync("c1", includeSuperseded: true, None)).Where(f => f.Attribute == "workplace").ToList();
+        Assert.Equal(["Central Library", "Initech", "no longer at Initech"], history.Select(f => f.Value));
+        Assert.Equal([Samples.WokeAt.AddDays(1), Samples.WokeAt.AddDays(2), (DateTimeOffset?)null], history.Select(f => f.ValidTo));
+        Assert.Equal("They no longer work at Initech.", Assert.Single(await store.GetFactsAsync("c1", includeSuperseded: false, None), f => f.Attribute == "workplace").Text);
+    }
+
+    [Fact]
+    public async Task Quitting_in_a_later_batch_closes_the_workplace_learned_before()
+    {
+        await using var store = await OpenAsync("I'm a nurse at St Mary's Hospital.");
+        await using var worker = new KnowledgeWorker(store, store, new BuiltInExtractor(), _db.Time);
+        await worker.DrainAsync("c1", openSessionId: null, None);
+        await store.AppendTurnAsync(Samples.Turn("I left my job. Time for something new.", at: Samples.WokeAt.AddDays(3)), None);
+
+        await worker.DrainAsync("c1", openSessionId: null, None);
+
+        var current = await store.GetFactsAsync("c1", includeSuperseded: false, None);
+        Assert.Equal("no longer at St Mary's Hospital", Assert.Single(current, f => f.Attribute == "workplace").Value);
+        Assert.Equal("nurse", Assert.Single(current, f => f.Attribute == "occupation").Value);
+    }
+
+    [Fact]
     public async Task The_open_session_is_not_summarised_until_it_ends()
     {
         await using var store = await OpenAsync("I live in Lisbon and love it here.");

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using Kindred.Core;
 using Kindred.Memory;
+using Kindred.Memory.Knowledge;
 using Kindred.Memory.Recall;
 using Kindred.Models.Embeddings;
 using Kindred.Models.Local;
@@ -54,6 +55,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="chat">A chat client of the test's own; null loads stories260K.</param>
     /// <param name="dataDirectory">An existing data folder to reuse (a restart); null makes a fresh one, removed at the end.</param>
     /// <param name="store">The store to serve (the server disposes it); null opens SQLite in the data folder.</param>
+    /// <param name="extractor">How the server learns facts and people after a turn; null keeps its default (the built-in rules).</param>
     public static async Task<TestServer> StartAsync(
         Action<ServerOptions>? configure = null,
         IChatClient? chat = null,
@@ -63,7 +65,8 @@ public sealed class TestServer : IAsyncDisposable
         int contextLength = 0,
         TimeProvider? clock = null,
         string timeZone = "UTC",
-        IFullCompanionStore? store = null)
+        IFullCompanionStore? store = null,
+        IKnowledgeExtractor? extractor = null)
     {
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("kindred-server-test-").FullName;
@@ -91,7 +94,7 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         var companion = new CompanionOptions { MaxReplyTokens = 24 };
-        var backend = new CompanionBackend(store, memory, chat, tokens, "test-model", dataDirectory, companion, model?.Scheduler, clock, new Kindred.Core.Inner.InnerLifeOptions { TimeZoneId = timeZone });
+        var backend = new CompanionBackend(store, memory, chat, tokens, "test-model", dataDirectory, companion, model?.Scheduler, clock, new Kindred.Core.Inner.InnerLifeOptions { TimeZoneId = timeZone }, extractor);
 
         // A free port can be taken by another test process between finding it and binding it: try fresh ones.
         for (var attempt = 1; ; attempt++)
