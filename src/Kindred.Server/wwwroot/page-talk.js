@@ -88,6 +88,7 @@ export async function renderTalk(companionId) {
     const finished = reply ?? startReply();
     finished.dataset.state = event.detail.status;
     if (event.detail.status === 'interrupted') finished.append(h('span', { class: 'note' }, ' (interrupted)'));
+    if (event.detail.status === 'withdrawn') finished.remove(); // the person only paused; the whole turn is answered next
     spoken = finished;
     reply = null;
     setReplying(false);
@@ -130,6 +131,12 @@ export async function renderTalk(companionId) {
   live.addEventListener('speech_started', () => {
     player.stop(); // barge-in: the person speaks, the companion stops talking
     voiceStatus.textContent = 'Hearing you…';
+  });
+  live.addEventListener('withdrawn', () => {
+    // The last transcript was the first part of a longer turn: the server forgot it and the reply after it.
+    const early = [...log.querySelectorAll('.message.person[data-source="voice"]')].at(-1);
+    while (early?.nextElementSibling) early.nextElementSibling.remove();
+    early?.remove();
   });
   live.addEventListener('transcript', (event) => {
     if (!event.detail.text) {
