@@ -33,6 +33,14 @@ public interface ICompanionGrain : IGrainWithStringKey
     /// <summary>Ends a private conversation: its turns are dropped from memory.</summary>
     Task EndPrivateAsync(string conversationId);
 
+    /// <summary>
+    /// Takes back the last exchange of <paramref name="sessionId"/>, the person's turn and the reply to it, as if never
+    /// said: both are forgotten from the store (as <c>memory forget</c> would). For a voice turn that turned out to be
+    /// only the first part of what the person was saying; the whole of it is then answered as one turn.
+    /// </summary>
+    /// <returns>How many turns were forgotten: 0 when this companion's last reply was not in that session.</returns>
+    Task<int> WithdrawLastReplyAsync(string sessionId, CancellationToken cancellationToken);
+
     /// <summary>Whether a reply is being generated now.</summary>
     Task<bool> IsReplyingAsync();
 

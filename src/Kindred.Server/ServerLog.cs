@@ -31,4 +31,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(9, LogLevel.Error, "Unhandled {ExceptionType} on {Method} {Path}")]
     public static partial void Unhandled(ILogger logger, string exceptionType, string method, string path);
+
+    [LoggerMessage(50, LogLevel.Debug, "Companion {CompanionId}: the person only paused; the last exchange was withdrawn ({Turns} turns forgotten)")]
+    public static partial void ReplyWithdrawn(ILogger logger, string companionId, int turns);
 }

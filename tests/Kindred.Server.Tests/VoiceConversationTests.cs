@@ -10,7 +10,6 @@ namespace Kindred.Server.Tests;
 /// spoken back as WAV files; speech over a reply cuts it off; bad audio gets a clear error and the conversation goes
 /// on. Every wait is on a message, never on time.
 /// </summary>
-[Collection(HeardAlone.Name)]
 public sealed class VoiceConversationTests : IAsyncLifetime, IDisposable
 {
     private const string Sentence = "what time is it now";
@@ -93,6 +92,65 @@ public sealed class VoiceConversationTests : IAsyncLifetime, IDisposable
         var history = await client.GetFromJsonAsync<HistoryPage>($"/api/companions/{companionId}/history");
         Assert.Equal(("companion", "Once", "interrupted"), (history!.Turns[2].Speaker, history.Turns[2].Text, history.Turns[2].Status));
         Assert.Equal(Sentence, history.Turns[3].Text);
+    }
+
+    [Fact]
+    public async Task A_pause_shorter_than_the_window_then_more_speech_is_one_turn_and_the_early_answer_is_withdrawn()
+    {
+        var (client, companionId, socket) = await ConnectAsync();
+        using var _1 = client;
+        using var _2 = socket;
+        await socket.SendAsync(new { type = "voice_start", sampleRate = 16_000, mode = "handsfree" });
+        Assert.Equal("listening", (await socket.ReceiveFrameAsync()).Type);
+
+        // The first part ends the turn early (200 ms of silence) and its endless answer begins...
+        await socket.SendAudioAsync(await VoiceClient.SpeechAsync("tell me a story that goes on forever", 16_000, TimeSpan.FromMilliseconds(300)), 16_000);
+        var early = await socket.ReceiveUntilAsync("token");
+        var earlyWords = early.Single(f => f.Type == "transcript").Message!.Value.GetProperty("text").GetString()!;
+        // ...then the person goes on, within the window (stream time: the wait for the token above does not count).
+        await socket.SendAudioAsync(await VoiceClient.SpeechAsync("what time is it now", 16_000, TimeSpan.FromSeconds(1)), 16_000);
+        var withdrawn = await socket.ReceiveUntilAsync("withdrawn");
+        var whole = await socket.ReceiveUntilAsync("token");
+        await socket.SendAsync(new { type = "interrupt" });
+        await socket.ReceiveUntilAsync("audio_done");
+        // A typed turn after it, which the store keeps after the interrupted reply: history is complete once it is done.
+        await socket.SendAsync(new { type = "say", text = "Hello again." });
+        await socket.ReceiveUntilAsync("audio_done");
+
+        Assert.Equal(["speech_started", "done", "audio_done", "withdrawn"], withdrawn.Select(f => f.Type));
+        Assert.Equal("withdrawn", withdrawn[1].Message!.Value.GetProperty("status").GetString());
+        var wholeWords = whole.Single(f => f.Type == "transcript").Message!.Value.GetProperty("text").GetString()!;
+        Assert.StartsWith(earlyWords, wholeWords, StringComparison.Ordinal);
+        Assert.EndsWith("time is it now", wholeWords, StringComparison.Ordinal);
+        var history = await client.GetFromJsonAsync<HistoryPage>($"/api/companions/{companionId}/history");
+        Assert.Equal(
+            [("person", wholeWords, "complete"), ("companion", "Once", "interrupted"), ("person", "Hello again.", "complete"), ("companion", "Fine, thanks.", "complete")],
+            history!.Turns.Skip(1).Select(t => (t.Speaker, t.Text, t.Status)));
+    }
+
+    [Fact]
+    public async Task Speech_after_the_window_is_a_barge_in_and_both_turns_are_kept()
+    {
+        var (client, companionId, socket) = await ConnectAsync();
+        using var _1 = client;
+        using var _2 = socket;
+        await socket.SendAsync(new { type = "voice_start", sampleRate = 16_000, mode = "handsfree" });
+        Assert.Equal("listening", (await socket.ReceiveFrameAsync()).Type);
+
+        await socket.SendAudioAsync(await VoiceClient.SpeechAsync("tell me a story that goes on forever", 16_000, TimeSpan.FromSeconds(1.5)), 16_000);
+        var first = await socket.ReceiveUntilAsync("token");
+        await socket.SendAudioAsync(await VoiceClient.SpeechAsync(Sentence, 16_000, TimeSpan.FromSeconds(1)), 16_000);
+        var cutOff = await socket.ReceiveUntilAsync("audio_done");
+        var answer = await socket.ReceiveUntilAsync("audio_done");
+
+        Assert.Equal(["speech_started", "done", "audio_done"], cutOff.Select(f => f.Type));
+        Assert.Equal("interrupted", cutOff[1].Message!.Value.GetProperty("status").GetString());
+        Assert.Equal(Sentence, answer.Single(f => f.Type == "transcript").Message!.Value.GetProperty("text").GetString());
+        var firstWords = first.Single(f => f.Type == "transcript").Message!.Value.GetProperty("text").GetString()!;
+        var history = await client.GetFromJsonAsync<HistoryPage>($"/api/companions/{companionId}/history");
+        Assert.Equal(
+            [("person", firstWords, "complete"), ("companion", "Once", "interrupted"), ("person", Sentence, "complete"), ("companion", "Fine, thanks.", "complete")],
+            history!.Turns.Skip(1).Select(t => (t.Speaker, t.Text, t.Status)));
     }
 
     [Fact]

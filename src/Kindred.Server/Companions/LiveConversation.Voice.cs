@@ -16,7 +16,9 @@ namespace Kindred.Server.Companions;
 /// Voice over the live conversation (docs/websocket-protocol.md): PCM frames in, listened to as they arrive (voice
 /// activity detection and recognition while the person speaks), the transcript answered as usual, and the reply
 /// spoken back sentence by sentence, one WAV file per binary frame, while it is still being written. Speech over a
-/// reply cuts it off (barge-in).
+/// reply cuts it off (barge-in). A turn ends after a short silence so the answer starts soon; when the person resumes
+/// within the continuation window it was only a pause, so that answer is withdrawn (stopped, and both turns
+/// forgotten) and the whole utterance is answered as one turn.
 /// </summary>
 internal sealed partial class LiveConversation
 {
@@ -111,7 +113,7 @@ internal sealed partial class LiveConversation
         await listener.DisposeAsync().ConfigureAwait(false);
         if (heard is not null)
         {
-            Answer(heard);
+            Answer(heard, ++_voice.Utterances);
         }
     }
 
@@ -150,6 +152,13 @@ internal sealed partial class LiveConversation
             if (heard.Kind == ListenerEventKind.SpeechStarted)
             {
                 await SendAsync(new ServerMessage("speech_started"), aborted).ConfigureAwait(false);
+                if (heard.ContinuesPrevious)
+                {
+                    // Marked before the reply is stopped, so that it reports itself withdrawn rather than interrupted.
+                    Volatile.Write(ref _voice.Continued, _voice.Utterances);
+                    Withdraw(_voice.Utterances);
+                }
+
                 // Barge-in: the person speaks over the reply, so it stops now and is stored as interrupted.
                 if (!_replying.IsCompleted && _reply is not null)
                 {
@@ -158,15 +167,65 @@ internal sealed partial class LiveConversation
             }
             else
             {
-                Answer(heard.Heard!);
+                Answer(heard.Heard!, ++_voice.Utterances);
             }
         }
     }
 
     // Utterances are answered in the order they were spoken, without holding up the audio still coming in.
-    private void Answer(Task<HeardUtterance> heard) => _voice.Answering = AnswerAsync(_voice.Answering, heard);
+    private void Answer(Task<HeardUtterance> heard, int utterance) => _voice.Answering = AnswerAsync(_voice.Answering, heard, utterance);
 
-    private async Task AnswerAsync(Task previous, Task<HeardUtterance> heard)
+    // In the same order: after the answer to the continued utterance started (or was skipped), before the whole is answered.
+    private void Withdraw(int utterance) => _voice.Answering = WithdrawAsync(_voice.Answering, utterance);
+
+    private async Task WithdrawAsync(Task previous, int utterance)
+    {
+        await previous.ConfigureAwait(false);
+        if (_voice.RepliedTo != utterance)
+        {
+            // Nothing was said to it (no words heard, or the person went on before the answer began).
+            return;
+        }
+
+        _voice.RepliedTo = 0;
+        if (_reply is { } reply)
+        {
+            try
+            {
+                await reply.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // A say, on the receive loop, replaced it: it had already ended.
+            }
+        }
+
+        await _replying.ConfigureAwait(false);
+        if (!_private)
+        {
+            try
+            {
+                await _grain.WithdrawLastReplyAsync(_sessionId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                // The companion is unreachable: the cut-off turn stays, marked interrupted; the whole is answered anyway.
+                return;
+            }
+        }
+
+        try
+        {
+            // The client takes back the transcript and the reply it showed; the whole utterance's transcript follows.
+            await SendAsync(new ServerMessage("withdrawn"), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (WebSocketException)
+        {
+            // The person went away.
+        }
+    }
+
+    private async Task AnswerAsync(Task previous, Task<HeardUtterance> heard, int number)
     {
         await previous.ConfigureAwait(false);
         try
@@ -179,6 +238,12 @@ internal sealed partial class LiveConversation
             catch (VoiceEngineException ex)
             {
                 await SendAsync(Error("voice_unavailable", ex.Message), CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+
+            if (Volatile.Read(ref _voice.Continued) >= number)
+            {
+                // The person went on speaking before this was answered: the whole utterance is answered instead.
                 return;
             }
 
@@ -206,7 +271,8 @@ internal sealed partial class LiveConversation
             // The previous source is left to the collector, not disposed: the receive loop may be cancelling it
             // (an interrupt) at this very moment, on its own thread.
             _reply = CancellationTokenSource.CreateLinkedTokenSource(_voice.Closing.Token);
-            _replying = SpokenReplyAsync(utterance.Text, _reply.Token);
+            _voice.RepliedTo = number;
+            _replying = SpokenReplyAsync(utterance.Text, _reply.Token, number);
         }
         catch (WebSocketException)
         {
@@ -214,7 +280,8 @@ internal sealed partial class LiveConversation
         }
     }
 
-    private async Task SpokenReplyAsync(string text, CancellationToken cancellationToken)
+    /// <param name="utterance">The voice utterance answered (numbered from 1); 0 for typed text.</param>
+    private async Task SpokenReplyAsync(string text, CancellationToken cancellationToken, int utterance = 0)
     {
         try
         {
@@ -233,7 +300,7 @@ internal sealed partial class LiveConversation
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                status = "interrupted";
+                status = utterance > 0 && Volatile.Read(ref _voice.Continued) >= utterance ? "withdrawn" : "interrupted";
             }
             catch (CompanionBusyException busy)
             {
@@ -336,6 +403,17 @@ internal sealed partial class LiveConversation
         public VoiceListener? Listener { get; set; }
 
         public Task Answering { get; set; } = Task.CompletedTask;
+
+        /// <summary>Utterances ended so far in this conversation (the number of the latest); on the receive loop only.</summary>
+        public int Utterances { get; set; }
+
+        /// <summary>The latest utterance that later speech continued (its answer is withdrawn); written on the receive loop.</summary>
+#pragma warning disable CA1051 // a field, for Volatile.Read/Write between the receive loop and the answers
+        public int Continued;
+#pragma warning restore CA1051
+
+        /// <summary>The utterance the reply in progress (or last) answers; 0 for none or typed text. Set in the answer chain.</summary>
+        public int RepliedTo { get; set; }
 
         public void Dispose() => Closing.Dispose();
     }

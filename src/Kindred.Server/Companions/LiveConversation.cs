@@ -136,6 +136,7 @@ internal sealed partial class LiveConversation : IDisposable
 
                 _reply?.Dispose();
                 _reply = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                _voice.RepliedTo = 0;
                 _replying = IsListening ? SpokenReplyAsync(message.Text!, _reply.Token) : ReplyAsync(message.Text!, _reply.Token);
                 break;
             case "interrupt":

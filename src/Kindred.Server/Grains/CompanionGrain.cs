@@ -43,6 +43,9 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
     private Companion? _companion;
     private int _replying;
 
+    // The session of this companion's last reply, and the newest stored turn before it: what a withdrawal takes back.
+    private (string SessionId, long After)? _lastReply;
+
     private string CompanionId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -93,6 +96,9 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         try
         {
             _companion ??= (await Companion.WakeAsync(CompanionId, sessionId, services, cancellationToken)).Companion;
+            _lastReply = null;
+            var newest = await services.Store.GetRecentTurnsAsync(CompanionId, 1, cancellationToken);
+            _lastReply = (sessionId, newest is [var before] ? before.Id : 0);
             var reply = _companion.ReplyAsync(personText, sessionId, cancellationToken).GetAsyncEnumerator(cancellationToken);
             await using (reply)
             {
@@ -156,6 +162,36 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         if (latest is [{ Speaker: Speaker.Person } turn] && turn.SessionId == sessionId && turn.Text == personText.Trim())
         {
             await backend.Memory.ForgetTurnAsync(CompanionId, turn.Id, CancellationToken.None);
+        }
+    }
+
+    public async Task<int> WithdrawLastReplyAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        // After the reply's own turn has ended (and stored what was said): turns of this companion are serialised.
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            if (_lastReply is not { } last || last.SessionId != sessionId)
+            {
+                return 0;
+            }
+
+            _lastReply = null;
+            // A reply stores two turns at most (the person's and its own); a few more are read in case another session
+            // of this companion spoke since, whose turns stay.
+            var recent = await services.Store.GetRecentTurnsAsync(CompanionId, 8, cancellationToken);
+            var forgotten = 0;
+            foreach (var turn in recent.Where(t => t.Id > last.After && t.SessionId == sessionId))
+            {
+                forgotten += await backend.Memory.ForgetTurnAsync(CompanionId, turn.Id, cancellationToken) ? 1 : 0;
+            }
+
+            ServerLog.ReplyWithdrawn(logger, CompanionId, forgotten);
+            return forgotten;
+        }
+        finally
+        {
+            _turn.Release();
         }
     }
 

@@ -137,6 +137,7 @@ export async function renderTalk(companionId) {
     const finished = reply ?? startReply();
     finished.dataset.state = event.detail.status;
     if (event.detail.status === 'interrupted') finished.append(h('span', { class: 'note' }, ' (interrupted)'));
+    if (event.detail.status === 'withdrawn') finished.remove(); // the person only paused; the whole turn is answered next
     spoken = finished;
     reply = null;
     setReplying(false);
@@ -184,6 +185,12 @@ export async function renderTalk(companionId) {
       voiced.append(h('span', { class: 'note' }, ' (stopped when you spoke)'));
     }
     voiceStatus.textContent = 'Hearing you…';
+  });
+  live.addEventListener('withdrawn', () => {
+    // The last transcript was the first part of a longer turn: the server forgot it and the reply after it.
+    const early = [...log.querySelectorAll('.message.person[data-source="voice"]')].at(-1);
+    while (early?.nextElementSibling) early.nextElementSibling.remove();
+    early?.remove();
   });
   live.addEventListener('transcript', (event) => {
     spokenOver = false;

@@ -26,7 +26,12 @@ public enum ListenerEventKind
 }
 
 /// <param name="Heard">For <see cref="ListenerEventKind.UtteranceEnded"/>: the recognition finishing in the background.</param>
-public sealed record ListenerEvent(ListenerEventKind Kind, Task<HeardUtterance>? Heard = null);
+/// <param name="ContinuesPrevious">
+/// Hands-free only (see <see cref="TurnEvent.ContinuesPrevious"/>). On <see cref="ListenerEventKind.SpeechStarted"/>:
+/// the person only paused, so the previous utterance was not a turn of its own and the answer to it should be
+/// withdrawn. On <see cref="ListenerEventKind.UtteranceEnded"/>: the words are the whole turn, the earlier part included.
+/// </param>
+public sealed record ListenerEvent(ListenerEventKind Kind, Task<HeardUtterance>? Heard = null, bool ContinuesPrevious = false);
 
 /// <summary>An utterance and where its end-of-speech time went.</summary>
 /// <param name="Text">The words heard; empty when none.</param>
@@ -41,7 +46,8 @@ public sealed record HeardUtterance(string Text, TimeSpan Duration, TimeSpan Sil
 /// <summary>
 /// Live audio in, utterances out: the audio is resampled to 16 kHz as it arrives, the turn detector finds speech,
 /// and each utterance is recognised while it is spoken (a fresh recognition per utterance), so that when it ends only
-/// the last moments are left to decode. The one listening pipeline of the server's voice conversations and of the
+/// the last moments are left to decode. Hands-free, an utterance that turns out to continue after a pause (see
+/// <see cref="TurnDetectorOptions.ContinuationWindow"/>) is recognised again from its start, as one utterance. The one listening pipeline of the server's voice conversations and of the
 /// voice latency benchmark. Push audio from one caller at a time.
 /// </summary>
 public sealed class VoiceListener : IAsyncDisposable
@@ -119,15 +125,16 @@ public sealed class VoiceListener : IAsyncDisposable
 
             foreach (var turn in _turns.Push(frame))
             {
+                var continues = turn.ContinuesPrevious && _mode == ListeningMode.HandsFree;
                 if (turn.Kind == TurnEventKind.SpeechStarted)
                 {
-                    (events ??= []).Add(new ListenerEvent(ListenerEventKind.SpeechStarted));
+                    (events ??= []).Add(new ListenerEvent(ListenerEventKind.SpeechStarted, ContinuesPrevious: continues));
                 }
                 else if (_mode == ListeningMode.HandsFree && _current is { } utterance)
                 {
                     _current = null;
                     var duration = TimeSpan.FromSeconds((double)_currentSamples / TurnDetector.SampleRate);
-                    (events ??= []).Add(new ListenerEvent(ListenerEventKind.UtteranceEnded, FinishAsync(utterance, duration, turn.At - turn.SpeechEndedAt)));
+                    (events ??= []).Add(new ListenerEvent(ListenerEventKind.UtteranceEnded, FinishAsync(utterance, duration, turn.At - turn.SpeechEndedAt), continues));
                 }
             }
         }

@@ -9,6 +9,8 @@ namespace Kindred.Voice.Conversation;
 /// One hands-free conversation: live microphone audio in, the companion's voice out. The turn detector decides when
 /// the person has finished; their words are recognised and answered aloud, sentence by sentence. When the person
 /// starts speaking while the companion is talking, it stops (barge-in) and the cut-off reply is stored as interrupted.
+/// When the turn detector finds the person only paused (<see cref="TurnEvent.ContinuesPrevious"/>), the reply stops,
+/// the early exchange is withdrawn through <see cref="WithdrawLastExchange"/>, and the whole utterance is answered.
 /// Audio must be pushed from one caller at a time.
 /// </summary>
 public sealed class VoiceSession : IAsyncDisposable
@@ -21,6 +23,7 @@ public sealed class VoiceSession : IAsyncDisposable
     private readonly TurnDetector _turns;
     private CancellationTokenSource? _interrupt;
     private Task<SpokenReply>? _reply;
+    private bool _answeredLast;
 
     public VoiceSession(Companion companion, string sessionId, SpeechRecognizer ears, VoiceReplier replier, IAudioOutput output, TurnDetector turns)
     {
@@ -36,6 +39,13 @@ public sealed class VoiceSession : IAsyncDisposable
     /// <summary>Called with what the person said, once recognised (for a transcript on screen).</summary>
     public Func<string, CancellationToken, ValueTask>? Heard { get; init; }
 
+    /// <summary>
+    /// Forgets the last exchange (the person's turn and the reply to it, stored interrupted) from the store, as
+    /// <c>memory forget</c> would: called, after the reply has stopped, when that turn turns out to be the first part
+    /// of a longer one. Without it the early exchange stays stored beside the whole.
+    /// </summary>
+    public Func<CancellationToken, Task>? WithdrawLastExchange { get; init; }
+
     /// <summary>The companion's reply in progress or last finished; null before the first.</summary>
     public Task<SpokenReply>? CurrentReply => _reply;
 
@@ -48,9 +58,14 @@ public sealed class VoiceSession : IAsyncDisposable
             if (turn.Kind == TurnEventKind.SpeechStarted)
             {
                 await BargeInAsync().ConfigureAwait(false);
+                if (turn.ContinuesPrevious && _answeredLast && WithdrawLastExchange is { } withdraw)
+                {
+                    await withdraw(cancellationToken).ConfigureAwait(false);
+                }
             }
             else if (turn.Utterance is { } utterance)
             {
+                // A continued turn's audio starts where the early part did: it is heard, and answered, whole.
                 await AnswerAsync(utterance, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -74,7 +89,8 @@ public sealed class VoiceSession : IAsyncDisposable
     private async Task AnswerAsync(PcmAudio utterance, CancellationToken cancellationToken)
     {
         var text = await _ears.RecognizeAsync(utterance, cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(text))
+        _answeredLast = !string.IsNullOrWhiteSpace(text);
+        if (!_answeredLast)
         {
             return;
         }

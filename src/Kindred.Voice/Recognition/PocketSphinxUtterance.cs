@@ -14,8 +14,19 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
     private readonly Task<string> _decoding;
     private volatile bool _abandoned;
 
+    private long _appended;
+    private long _decoded;
+
     /// <summary>How long ending the utterance took once every frame was decoded (for the latency benchmark).</summary>
     internal TimeSpan EndPass { get; private set; }
+
+    /// <summary>Samples appended but not yet decoded when the utterance was finished (for the latency benchmark).</summary>
+    internal long BacklogAtFinish { get; private set; }
+
+    /// <summary>How long the decoder took to get the last audio once the utterance was finished (for the latency benchmark).</summary>
+    internal TimeSpan BacklogDecoding { get; private set; }
+
+    private long _finishedAt;
 
     public PocketSphinxUtterance(PocketSphinxRecognizer recognizer)
     {
@@ -28,10 +39,14 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
         {
             throw new InvalidOperationException("The utterance has already ended.");
         }
+
+        _appended += samples.Length;
     }
 
     public override Task<string> FinishAsync(CancellationToken cancellationToken)
     {
+        BacklogAtFinish = _appended - Interlocked.Read(ref _decoded);
+        _finishedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _audio.Writer.TryComplete();
         return _decoding.WaitAsync(cancellationToken);
     }
@@ -82,6 +97,7 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
                 {
                     Decode(decoder, pending, decoded, BlockSamples);
                     decoded += BlockSamples;
+                    Interlocked.Add(ref _decoded, BlockSamples);
                 }
 
                 pending.RemoveRange(0, decoded);
@@ -95,6 +111,7 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
             }
 
             var ending = System.Diagnostics.Stopwatch.GetTimestamp();
+            BacklogDecoding = _finishedAt == 0 ? TimeSpan.Zero : System.Diagnostics.Stopwatch.GetElapsedTime(_finishedAt, ending);
             var text = PocketSphinxRecognizer.End(decoder);
             EndPass = System.Diagnostics.Stopwatch.GetElapsedTime(ending);
             return text;

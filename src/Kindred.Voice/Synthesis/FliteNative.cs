@@ -17,6 +17,10 @@ internal static unsafe partial class FliteNative
     [LibraryImport(Library, EntryPoint = "delete_wave")]
     internal static partial void DeleteWave(Wave* wave);
 
+    // flite draws the noise that excites unvoiced sounds from the C library's rand(), one process-wide sequence.
+    [LibraryImport("libc.so.6", EntryPoint = "srand")]
+    internal static partial void SeedRandom(uint seed);
+
     // cst_wave from cst_wave.h.
     [StructLayout(LayoutKind.Sequential)]
     internal struct Wave

@@ -6,7 +6,7 @@ namespace Kindred.Voice.Synthesis;
 /// <summary>
 /// flite, in-process: the default voice. Fast (a sentence in a few milliseconds), small and BSD-licensed; it sounds
 /// synthetic. Voices are the ones Debian's libflite1 ships: <c>slt</c> (default, US female), <c>rms</c> and
-/// <c>awb</c> (male), <c>kal16</c> (male, diphone).
+/// <c>awb</c> (male), <c>kal16</c> (male, diphone). The same text in the same voice always gives the same samples.
 /// </summary>
 public sealed class FliteSynthesizer : SpeechSynthesizer
 {
@@ -44,6 +44,10 @@ public sealed class FliteSynthesizer : SpeechSynthesizer
 
     private static unsafe PcmAudio Speak(string text, IntPtr voice)
     {
+        // flite's noise for unvoiced sounds comes from the C library's rand(), whose state is the whole process's: left
+        // alone, the same text sounded different after anything else was spoken first, and pocketsphinx heard
+        // different words in it ("what time is a noun"). Seeded the same each time, the same text gives the same audio.
+        FliteNative.SeedRandom(1);
         var wave = FliteNative.TextToWave(text, voice);
         if (wave is null)
         {

@@ -16,7 +16,13 @@ public enum TurnEventKind
 /// <param name="At">Position in the audio stream where the event was decided (the end of the frame that decided it).</param>
 /// <param name="SpeechEndedAt">For <see cref="TurnEventKind.SpeechEnded"/>: where the last speech frame ended.</param>
 /// <param name="Utterance">For <see cref="TurnEventKind.SpeechEnded"/>: the turn's audio at 16 kHz, with its pre-roll.</param>
-public sealed record TurnEvent(TurnEventKind Kind, TimeSpan At, TimeSpan SpeechEndedAt = default, PcmAudio? Utterance = null);
+/// <param name="ContinuesPrevious">
+/// The person resumed within <see cref="TurnDetectorOptions.ContinuationWindow"/> of the end of the previous turn: it
+/// was a pause, not the end. On <see cref="TurnEventKind.SpeechStarted"/>: the answer to the previous turn should be
+/// withdrawn. On <see cref="TurnEventKind.SpeechEnded"/>: <see cref="Utterance"/> holds the previous turn's audio, the
+/// pause and this speech, as one turn.
+/// </param>
+public sealed record TurnEvent(TurnEventKind Kind, TimeSpan At, TimeSpan SpeechEndedAt = default, PcmAudio? Utterance = null, bool ContinuesPrevious = false);
 
 /// <summary>Receives a stretch of a turn's audio.</summary>
 internal delegate void UtteranceAudioSink(ReadOnlySpan<short> samples);
@@ -24,8 +30,14 @@ internal delegate void UtteranceAudioSink(ReadOnlySpan<short> samples);
 /// <summary>
 /// Turn-taking over a live 16 kHz audio stream: feeds frames to a voice activity detector and decides when the
 /// person starts speaking and when they have finished. Time is the stream's own (samples counted), never the
-/// wall clock, so the same audio always gives the same decisions.
+/// wall clock, so the same audio always gives the same decisions, however it is cut into pieces.
 /// </summary>
+/// <remarks>
+/// A turn ends after a short silence (<see cref="TurnDetectorOptions.EndSilence"/>) so the companion answers quickly.
+/// Because a pause for breath can be that long, the turn's audio and what follows it are kept for
+/// <see cref="TurnDetectorOptions.ContinuationWindow"/>: speech that resumes within it continues the same turn
+/// (<see cref="TurnEvent.ContinuesPrevious"/>), and its audio starts where the earlier part started.
+/// </remarks>
 public sealed class TurnDetector
 {
     private readonly IVoiceActivityDetector _detector;
@@ -39,6 +51,11 @@ public sealed class TurnDetector
     private int _speechRun;
     private int _silenceRun;
     private long _lastSpeechEnd;
+    private bool _continuing;
+
+    // The turn that ended on silence and everything heard since, while speech may still continue it; else null.
+    private List<short>? _ended;
+    private long _endedAt;
 
     public TurnDetector(IVoiceActivityDetector detector, TurnDetectorOptions? options = null)
     {
@@ -53,8 +70,9 @@ public sealed class TurnDetector
     public const int SampleRate = 16_000;
 
     /// <summary>
-    /// Receives the turn's audio as it is gathered: the pre-roll when speech starts, then every frame until the turn
-    /// ends, so a recogniser can decode while the person is still speaking.
+    /// Receives the turn's audio as it is gathered: the pre-roll when speech starts (for a continuation, everything
+    /// from the start of the earlier part), then every frame until the turn ends, so a recogniser can decode while the
+    /// person is still speaking.
     /// </summary>
     internal UtteranceAudioSink? UtteranceAudio { get; set; }
 
@@ -95,6 +113,8 @@ public sealed class TurnDetector
         _preRoll.Clear();
         _frameFill = 0;
         _speaking = false;
+        _continuing = false;
+        _ended = null;
         _speechRun = _silenceRun = 0;
     }
 
@@ -103,34 +123,66 @@ public sealed class TurnDetector
         var frameLength = _frame.Length;
         _position += frameLength;
         var isSpeech = _detector.SpeechProbability(_frame) >= _options.SpeechThreshold;
-        if (!_speaking)
+        return _speaking ? OnSpeakingFrame(isSpeech) : OnQuietFrame(isSpeech);
+    }
+
+    private TurnEvent? OnQuietFrame(bool isSpeech)
+    {
+        var frameLength = _frame.Length;
+        _preRoll.Enqueue((short[])_frame.Clone());
+        while (_preRoll.Count * frameLength > Samples(_options.PreRoll) + Samples(_options.MinSpeech))
         {
-            _preRoll.Enqueue((short[])_frame.Clone());
-            while (_preRoll.Count * frameLength > Samples(_options.PreRoll) + Samples(_options.MinSpeech))
-            {
-                _preRoll.Dequeue();
-            }
+            _preRoll.Dequeue();
+        }
 
-            _speechRun = isSpeech ? _speechRun + frameLength : 0;
-            if (_speechRun < Samples(_options.MinSpeech))
+        _speechRun = isSpeech ? _speechRun + frameLength : 0;
+        if (_ended is not null)
+        {
+            // The window is over once speech can no longer have begun within it.
+            var onset = _position - _speechRun;
+            if (onset - _endedAt > Samples(_options.ContinuationWindow))
             {
-                return null;
+                _ended = null;
             }
+            else
+            {
+                _ended.AddRange(_frame);
+            }
+        }
 
-            _speaking = true;
-            _silenceRun = 0;
-            _lastSpeechEnd = _position;
-            _utterance.Clear();
+        if (_speechRun < Samples(_options.MinSpeech))
+        {
+            return null;
+        }
+
+        _speaking = true;
+        _silenceRun = 0;
+        _lastSpeechEnd = _position;
+        _utterance.Clear();
+        _continuing = _ended is not null;
+        if (_ended is { } earlier)
+        {
+            // A pause, not an end: the turn goes on from where it started, the pause included.
+            _ended = null;
+            _utterance.AddRange(earlier);
+            UtteranceAudio?.Invoke(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(earlier));
+        }
+        else
+        {
             foreach (var frame in _preRoll)
             {
                 _utterance.AddRange(frame);
                 UtteranceAudio?.Invoke(frame);
             }
-
-            _preRoll.Clear();
-            return new TurnEvent(TurnEventKind.SpeechStarted, Time(_position));
         }
 
+        _preRoll.Clear();
+        return new TurnEvent(TurnEventKind.SpeechStarted, Time(_position), ContinuesPrevious: _continuing);
+    }
+
+    private TurnEvent? OnSpeakingFrame(bool isSpeech)
+    {
+        var frameLength = _frame.Length;
         _utterance.AddRange(_frame);
         UtteranceAudio?.Invoke(_frame);
         if (isSpeech)
@@ -143,7 +195,8 @@ public sealed class TurnDetector
             _silenceRun += frameLength;
         }
 
-        if (_silenceRun < Samples(_options.EndSilence) && _utterance.Count < Samples(_options.MaxUtterance))
+        var endedOnSilence = _silenceRun >= Samples(_options.EndSilence);
+        if (!endedOnSilence && _utterance.Count < Samples(_options.MaxUtterance))
         {
             return null;
         }
@@ -151,8 +204,16 @@ public sealed class TurnDetector
         _speaking = false;
         _speechRun = 0;
         var utterance = new PcmAudio([.. _utterance], SampleRate);
+        // Only a silence can be a pause; a turn cut at its longest length is over.
+        if (endedOnSilence && _options.ContinuationWindow > TimeSpan.Zero)
+        {
+            (_ended, _endedAt) = ([.. _utterance], _position);
+        }
+
         _utterance.Clear();
-        return new TurnEvent(TurnEventKind.SpeechEnded, Time(_position), Time(_lastSpeechEnd), utterance);
+        var continued = _continuing;
+        _continuing = false;
+        return new TurnEvent(TurnEventKind.SpeechEnded, Time(_position), Time(_lastSpeechEnd), utterance, continued);
     }
 
     private static int Samples(TimeSpan duration) => (int)(duration.TotalSeconds * SampleRate);

@@ -10,10 +10,21 @@ public sealed record TurnDetectorOptions
     public TimeSpan MinSpeech { get; init; } = TimeSpan.FromMilliseconds(120);
 
     /// <summary>
-    /// Silence after speech that ends the person's turn. Default 500 ms: shorter cuts people off when they pause for
-    /// breath; longer makes the companion slow to answer. This wait is the largest part of end-of-speech latency.
+    /// Silence after speech that ends the person's turn. Default 200 ms, so the companion starts answering quickly; a
+    /// longer pause for breath that ends a turn too early is mended by <see cref="ContinuationWindow"/>. This wait is
+    /// the VAD's share of end-of-speech latency (500 ms before continuation existed).
     /// </summary>
-    public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How soon after a turn ended speech may start again and still be the same turn: the person only paused. Such
+    /// speech is reported with <see cref="TurnEvent.ContinuesPrevious"/>, and the utterance that then ends holds
+    /// everything from the start of the earlier part, the pause included, so it is heard as one. Measured on the
+    /// stream from the end of the turn to the first frame of the resumed speech, which is also how old the
+    /// companion's reply to the cut-off part can be. Default 1 s (pauses of up to <see cref="EndSilence"/> + 1 s are
+    /// mended); <see cref="TimeSpan.Zero"/> turns continuation off. Later speech is a new turn (a barge-in).
+    /// </summary>
+    public TimeSpan ContinuationWindow { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Audio kept from before speech was detected, so the first syllable is not clipped. Default 300 ms.</summary>
     public TimeSpan PreRoll { get; init; } = TimeSpan.FromMilliseconds(300);
@@ -40,6 +51,11 @@ public sealed record TurnDetectorOptions
         if (PreRoll < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(PreRoll), PreRoll, "PreRoll must not be negative.");
+        }
+
+        if (ContinuationWindow < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ContinuationWindow), ContinuationWindow, "ContinuationWindow must not be negative (zero turns continuation off).");
         }
     }
 }

@@ -16,8 +16,9 @@ public sealed class VoiceListenerTests
     {
         using var ears = new PocketSphinxRecognizer(grammar: Grammar);
         await using var listener = new VoiceListener(ears, new EnergyVoiceActivityDetector(), 48_000, ListeningMode.HandsFree);
-        var first = await Speech.UtteranceAsync("what time is it now", TimeSpan.FromSeconds(1));
-        var second = await Speech.UtteranceAsync("can you tell me a story", TimeSpan.FromSeconds(1));
+        // Pauses longer than the continuation window: two turns.
+        var first = await Speech.UtteranceAsync("what time is it now", TimeSpan.FromSeconds(1.5));
+        var second = await Speech.UtteranceAsync("can you tell me a story", TimeSpan.FromSeconds(1.5));
         short[] microphone = [.. new short[4_800], .. first.ResampledTo(48_000).Samples, .. second.ResampledTo(48_000).Samples];
 
         var events = Feed(listener, microphone, 960);
@@ -28,6 +29,45 @@ public sealed class VoiceListenerTests
         var heard = await Task.WhenAll(events.Where(e => e.Heard is not null).Select(e => e.Heard!));
         Assert.Equal(["what time is it now", "can you tell me a story"], heard.Select(h => h.Text));
         Assert.All(heard, h => Assert.InRange(h.SilenceWaited.TotalMilliseconds, new TurnDetectorOptions().EndSilence.TotalMilliseconds - 1, new TurnDetectorOptions().EndSilence.TotalMilliseconds + 1));
+    }
+
+    [Fact]
+    public async Task Hands_free_a_pause_within_the_window_is_heard_as_one_utterance_from_its_start()
+    {
+        using var ears = new PocketSphinxRecognizer(grammar: Grammar);
+        await using var listener = new VoiceListener(ears, new EnergyVoiceActivityDetector(), 48_000, ListeningMode.HandsFree);
+        var first = await Speech.UtteranceAsync("what time", TimeSpan.FromMilliseconds(600));
+        var second = await Speech.UtteranceAsync("is it now", TimeSpan.FromSeconds(1.5));
+        short[] microphone = [.. new short[4_800], .. first.ResampledTo(48_000).Samples, .. second.ResampledTo(48_000).Samples];
+
+        var events = Feed(listener, microphone, 960);
+
+        Assert.Equal(
+            [(ListenerEventKind.SpeechStarted, false), (ListenerEventKind.UtteranceEnded, false), (ListenerEventKind.SpeechStarted, true), (ListenerEventKind.UtteranceEnded, true)],
+            events.Select(e => (e.Kind, e.ContinuesPrevious)));
+        var whole = await events[3].Heard!;
+        Assert.Equal("what time is it now", whole.Text);
+        Assert.True(whole.Duration > first.Duration, "The continued utterance is recognised from the start of the first part.");
+    }
+
+    [Fact]
+    public async Task The_same_audio_pushed_in_different_pieces_is_heard_as_the_same_words()
+    {
+        // The general language model, which is the most sensitive to any change in the samples or their blocking.
+        using var ears = new PocketSphinxRecognizer { SecondPass = false };
+        var speech = await Speech.UtteranceAsync("please remind me to call my sister tomorrow", TimeSpan.FromSeconds(1.5));
+        short[] microphone = [.. new short[4_800], .. speech.ResampledTo(48_000).Samples];
+
+        var heard = new List<string>();
+        foreach (var piece in new[] { 960, 4_800, 777, 13_331 })
+        {
+            await using var listener = new VoiceListener(ears, new EnergyVoiceActivityDetector(), 48_000, ListeningMode.HandsFree);
+            var words = await Task.WhenAll(Feed(listener, microphone, piece).Where(e => e.Heard is not null).Select(e => e.Heard!));
+            heard.Add(string.Join(" | ", words.Select(w => w.Text)));
+        }
+
+        Assert.NotEqual("", heard[0]);
+        Assert.All(heard, words => Assert.Equal(heard[0], words));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class VoiceSessionTests : IAsyncLifetime, IDisposable
         {
             // First turn: the model answers, then hangs mid-reply as if still writing.
             _world.Chat.SaysThenHangs("It is sunny. ", "And warm");
-            await session.PushAsync(await Speech.UtteranceAsync("the weather is nice today", TimeSpan.FromSeconds(1)), CancellationToken.None);
+            await session.PushAsync(await Speech.UtteranceAsync("the weather is nice today", TimeSpan.FromSeconds(1.5)), CancellationToken.None);
             await _world.Chat.Hanging;
             await firstSentencePlayed.Task;
 
@@ -52,7 +52,7 @@ public sealed class VoiceSessionTests : IAsyncLifetime, IDisposable
             Assert.NotNull(session.CurrentReply);
             Assert.False(session.CurrentReply.IsCompleted);
 
-            // The person speaks over the reply: the moment speech starts, the reply stops.
+            // The person speaks over the reply (after the continuation window): the moment speech starts, the reply stops.
             var firstReply = session.CurrentReply;
             _world.Chat.Says("It is late.");
             await session.PushAsync(await Speech.UtteranceAsync("what time is it now", TimeSpan.FromSeconds(1)), CancellationToken.None);
@@ -71,6 +71,52 @@ public sealed class VoiceSessionTests : IAsyncLifetime, IDisposable
             [(Speaker.Person, "the weather is nice today", TurnStatus.Complete), (Speaker.Companion, "It is sunny. And warm", TurnStatus.Interrupted),
              (Speaker.Person, "what time is it now", TurnStatus.Complete), (Speaker.Companion, "It is late.", TurnStatus.Complete)],
             history.Skip(1).Select(t => (t.Speaker, t.Text, t.Status)));
+    }
+
+    [Fact]
+    public async Task A_pause_within_the_window_withdraws_the_early_exchange_and_answers_the_whole_utterance()
+    {
+        var companion = await _world.WakeNamedAsync();
+        // The general language model, which hears a half sentence as the words it is (a grammar of whole sentences would not).
+        using var ears = new PocketSphinxRecognizer();
+        var output = new RecordingAudioOutput();
+        var session = new VoiceSession(companion, CompanionWorld.SessionId, ears, new VoiceReplier(_flite), output, new TurnDetector(new EnergyVoiceActivityDetector()))
+        {
+            WithdrawLastExchange = ForgetLastExchangeAsync,
+        };
+        await using (session)
+        {
+            // The early end after "what time" is answered at once...
+            _world.Chat.Says("It is early.");
+            await session.PushAsync(await Speech.UtteranceAsync("what time", TimeSpan.FromMilliseconds(500)), CancellationToken.None);
+            var early = session.CurrentReply;
+
+            // ...and the person goes on within the window.
+            _world.Chat.Says("It is late.");
+            await session.PushAsync(await Speech.UtteranceAsync("is it now", TimeSpan.FromSeconds(1.5)), CancellationToken.None);
+            var whole = await session.CurrentReply!;
+
+            Assert.NotNull(early);
+            Assert.NotSame(early, session.CurrentReply);
+            Assert.Equal(SpokenReplyOutcome.Completed, whole.Outcome);
+        }
+
+        var history = (await _world.HistoryAsync()).Skip(1).ToList();
+        Assert.Equal([Speaker.Person, Speaker.Companion], history.Select(t => t.Speaker));
+        Assert.Contains("time", history[0].Text, StringComparison.Ordinal);
+        Assert.True(history[0].Text.Split(' ').Length >= 4, $"'{history[0].Text}' is not the whole utterance.");
+        Assert.Equal("It is late.", history[1].Text);
+    }
+
+    // The host's forget: the person's latest turn and everything after it.
+    private async Task ForgetLastExchangeAsync(CancellationToken cancellationToken)
+    {
+        var recent = await _world.Store.GetRecentTurnsAsync(CompanionWorld.CompanionId, 2, cancellationToken);
+        var person = recent.Where(t => t.Speaker == Speaker.Person).MaxBy(t => t.Id);
+        foreach (var turn in recent.Where(t => person is not null && t.Id >= person.Id))
+        {
+            await _world.Store.ForgetTurnAsync(CompanionWorld.CompanionId, turn.Id, cancellationToken);
+        }
     }
 
     [Fact]

@@ -45,6 +45,20 @@ public sealed class SynthesizerTests
     }
 
     [Fact]
+    public async Task Flite_speaks_the_same_text_as_the_same_samples_whatever_was_spoken_before()
+    {
+        using var flite = new FliteSynthesizer();
+
+        var first = await flite.SynthesizeAsync("what time is it now", "slt", CancellationToken.None);
+        // Other speech in between moved the C library's random sequence that flite's unvoiced sounds are made from.
+        await flite.SynthesizeAsync("Something else entirely, with hisses and fricatives.", "slt", CancellationToken.None);
+        await flite.SynthesizeAsync("Shush, she says.", "slt", CancellationToken.None);
+        var again = await flite.SynthesizeAsync("what time is it now", "slt", CancellationToken.None);
+
+        Assert.Equal(first.Samples, again.Samples);
+    }
+
+    [Fact]
     public async Task Festival_keeps_one_process_and_speaks_text_with_quotes_and_backslashes()
     {
         await using var festival = new FestivalSynthesizer();

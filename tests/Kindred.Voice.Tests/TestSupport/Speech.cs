@@ -3,7 +3,7 @@ using Kindred.Voice.Synthesis;
 
 namespace Kindred.Voice.Tests.TestSupport;
 
-/// <summary>Real speech for tests, from flite's slt voice (the same text always gives the same length and words; its excitation noise varies).</summary>
+/// <summary>Real speech for tests, from flite's slt voice (the same text always gives the same samples).</summary>
 internal static class Speech
 {
     private static readonly FliteSynthesizer Flite = new();

@@ -34,6 +34,70 @@ public sealed class TurnDetectorTests
     }
 
     [Fact]
+    public async Task A_pause_ends_the_turn_early_and_speech_within_the_window_continues_it_as_one_turn()
+    {
+        var (first, second) = (await SpeechAsync("I would like"), await SpeechAsync("a cup of tea"));
+        var pause = TimeSpan.FromMilliseconds(600);
+        var stream = Quiet(TimeSpan.FromSeconds(1)).Concat(first).Concat(Quiet(pause)).Concat(second).Concat(Quiet(TimeSpan.FromSeconds(2))).ToArray();
+        var detector = new TurnDetector(new EnergyVoiceActivityDetector(), new TurnDetectorOptions { EndSilence = TimeSpan.FromMilliseconds(200), ContinuationWindow = TimeSpan.FromSeconds(1) });
+
+        var events = Feed(detector, stream, 777);
+
+        Assert.Equal(
+            [(TurnEventKind.SpeechStarted, false), (TurnEventKind.SpeechEnded, false), (TurnEventKind.SpeechStarted, true), (TurnEventKind.SpeechEnded, true)],
+            events.Select(e => (e.Kind, e.ContinuesPrevious)));
+        var (early, whole) = (events[1], events[3]);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), early.At - early.SpeechEndedAt);
+        // The continued turn's audio starts where the early one did and holds the pause and the rest: one utterance.
+        Assert.Equal(early.Utterance!.Samples, whole.Utterance!.Samples.Take(early.Utterance.Samples.Length));
+        Assert.True(whole.Utterance.Duration >= early.Utterance.Duration + pause, $"{whole.Utterance.Duration} holds too little.");
+        Assert.InRange(whole.SpeechEndedAt, TimeSpan.FromSeconds(1) + Duration(first) + pause + Duration(second) - TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1) + Duration(first) + pause + Duration(second) + Frame);
+    }
+
+    [Fact]
+    public async Task Speech_after_the_window_is_a_new_turn()
+    {
+        var (first, second) = (await SpeechAsync("I would like"), await SpeechAsync("a cup of tea"));
+        var stream = Quiet(TimeSpan.FromSeconds(1)).Concat(first).Concat(Quiet(TimeSpan.FromSeconds(1.6))).Concat(second).Concat(Quiet(TimeSpan.FromSeconds(1))).ToArray();
+        var detector = new TurnDetector(new EnergyVoiceActivityDetector(), new TurnDetectorOptions { EndSilence = TimeSpan.FromMilliseconds(200), ContinuationWindow = TimeSpan.FromSeconds(1) });
+
+        var events = Feed(detector, stream, 777);
+
+        Assert.Equal(
+            [(TurnEventKind.SpeechStarted, false), (TurnEventKind.SpeechEnded, false), (TurnEventKind.SpeechStarted, false), (TurnEventKind.SpeechEnded, false)],
+            events.Select(e => (e.Kind, e.ContinuesPrevious)));
+        Assert.True(events[3].Utterance!.Duration < Duration(second) + TimeSpan.FromMilliseconds(800), "The second turn holds only its own speech.");
+    }
+
+    [Fact]
+    public async Task A_window_of_zero_turns_continuation_off()
+    {
+        var (first, second) = (await SpeechAsync("I would like"), await SpeechAsync("a cup of tea"));
+        var stream = Quiet(TimeSpan.FromSeconds(1)).Concat(first).Concat(Quiet(TimeSpan.FromMilliseconds(600))).Concat(second).Concat(Quiet(TimeSpan.FromSeconds(1))).ToArray();
+        var detector = new TurnDetector(new EnergyVoiceActivityDetector(), new TurnDetectorOptions { ContinuationWindow = TimeSpan.Zero });
+
+        var events = Feed(detector, stream, 320);
+
+        Assert.Equal(4, events.Count);
+        Assert.DoesNotContain(events, e => e.ContinuesPrevious);
+    }
+
+    [Fact]
+    public async Task The_same_audio_cut_into_different_pieces_gives_the_same_decisions_at_the_same_stream_times()
+    {
+        var (first, second) = (await SpeechAsync("I would like"), await SpeechAsync("a cup of tea"));
+        var stream = Quiet(TimeSpan.FromSeconds(1)).Concat(first).Concat(Quiet(TimeSpan.FromMilliseconds(500))).Concat(second).Concat(Quiet(TimeSpan.FromSeconds(2))).ToArray();
+
+        var decisions = new[] { 160, 320, 777, 4_800, stream.Length }
+            .Select(piece => Feed(new TurnDetector(new EnergyVoiceActivityDetector()), stream, piece))
+            .Select(events => string.Join(' ', events.Select(e => $"{e.Kind}@{e.At.TotalMilliseconds}/{e.ContinuesPrevious}/{e.Utterance?.Samples.Length}")))
+            .ToList();
+
+        Assert.Equal(4, decisions[0].Split(' ').Length);
+        Assert.All(decisions, d => Assert.Equal(decisions[0], d));
+    }
+
+    [Fact]
     public void A_click_shorter_than_the_minimum_speech_is_not_a_turn()
     {
         var click = Enumerable.Repeat((short)12_000, 800).Select((s, i) => i % 2 == 0 ? s : (short)-s);
@@ -58,8 +122,10 @@ public sealed class TurnDetectorTests
     public void Out_of_range_settings_are_refused_with_the_settings_name()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new TurnDetector(new EnergyVoiceActivityDetector(), new TurnDetectorOptions { EndSilence = TimeSpan.Zero }));
+        var window = Assert.Throws<ArgumentOutOfRangeException>(() => new TurnDetector(new EnergyVoiceActivityDetector(), new TurnDetectorOptions { ContinuationWindow = TimeSpan.FromSeconds(-1) }));
 
         Assert.Equal("EndSilence", error.ParamName);
+        Assert.Equal("ContinuationWindow", window.ParamName);
     }
 
     [Fact]
@@ -68,6 +134,21 @@ public sealed class TurnDetectorTests
         using var detector = SileroVoiceActivityDetector.CreateBest(Path.GetTempPath());
 
         Assert.IsType<EnergyVoiceActivityDetector>(detector);
+    }
+
+    private static async Task<short[]> SpeechAsync(string text) => (await Speech.FliteAsync(text)).ResampledTo(16_000).Samples;
+
+    private static TimeSpan Duration(short[] samples) => TimeSpan.FromSeconds(samples.Length / 16_000.0);
+
+    private static List<TurnEvent> Feed(TurnDetector detector, short[] stream, int piece)
+    {
+        var events = new List<TurnEvent>();
+        for (var offset = 0; offset < stream.Length; offset += piece)
+        {
+            events.AddRange(detector.Push(stream.AsSpan(offset, Math.Min(piece, stream.Length - offset))));
+        }
+
+        return events;
     }
 
     // Low-level noise rather than digital zero, as a real microphone gives.
