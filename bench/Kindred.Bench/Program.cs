@@ -6,7 +6,7 @@ using Kindred.Bench.Vectors;
 //   dotnet run -c Release --project bench/Kindred.Bench -- [scheduler] [--model PATH] [--threads N] [--tokens N] [--reps N]
 //        [--concurrency 1,8,32] [--conversations N (per run, shared among the slots)] [--flash-attention on|off|auto]
 //     Kindred's BatchScheduler against a bare BatchedExecutor loop, and llama.cpp's own decode ceiling.
-//   dotnet run -c Release --project bench/Kindred.Bench -- vectors
+//   dotnet run -c Release --project bench/Kindred.Bench -- vectors [LOCOMO_FILE]
 //     Exact vector search p50/p99 at 10k, 100k and 1M memories (int8 against a float32 scan), and query embedding.
 //   dotnet run -c Release --project bench/Kindred.Bench -- voice [--model PATH] [--reps N]
 //     End of speech -> first reply audio: VAD, STT, model first token/sentence, TTS first sentence.
@@ -38,7 +38,7 @@ if (args.Length > 0 && args[0] == "memory")
 
 if (args.Length > 0 && args[0] == "vectors")
 {
-    VectorSearchBenchmark.Run(Console.Out);
+    VectorSearchBenchmark.Run(Console.Out, locomoFile: args.Length > 1 ? args[1] : null);
     return 0;
 }
 

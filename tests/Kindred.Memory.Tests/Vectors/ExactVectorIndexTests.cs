@@ -204,4 +204,46 @@ public sealed class ExactVectorIndexTests
 
         return index;
     }
+
+    [Fact]
+    public void The_sign_prefilter_finds_what_the_full_scan_finds_at_its_candidate_share()
+    {
+        var vectors = RandomVectors.Unit(20_000, Dimensions, seed: 11);
+        using var full = Build(vectors);
+        using var prefiltered = new ExactVectorIndex(Dimensions) { PrefilterFrom = 0, PrefilterShare = 0.1 };
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            prefiltered.Add(i, vectors[i]);
+        }
+
+        var found = 0;
+        var queries = RandomVectors.Unit(30, Dimensions, seed: 12);
+        foreach (var query in queries)
+        {
+            var expected = full.Search(query, 10);
+            var actual = prefiltered.Search(query, 10);
+            Assert.Equal(10, actual.Count);
+            Assert.True(actual.Zip(actual.Skip(1)).All(p => p.First.Score >= p.Second.Score), "results are best first");
+            found += actual.Count(m => expected.Any(e => e.Id == m.Id && Math.Abs(e.Score - m.Score) < 1e-6f));
+        }
+
+        // Random vectors are the prefilter's worst case (no structure for the sign bits to follow); 10% of them scored.
+        Assert.True(found / (10.0 * queries.Length) >= 0.9, $"agreement@10 {found / (10.0 * queries.Length)}");
+    }
+
+    [Fact]
+    public void The_sign_prefilter_always_finds_a_planted_duplicate_and_forgets_removed_signs()
+    {
+        var vectors = RandomVectors.Unit(5_000, Dimensions, seed: 13);
+        using var index = new ExactVectorIndex(Dimensions) { PrefilterFrom = 0, PrefilterShare = 0.01 };
+        for (var i = 0; i < vectors.Length; i++)
+        {
+            index.Add(i, vectors[i]);
+        }
+
+        Assert.Equal(77, Assert.Single(index.Search(vectors[77], 1)).Id);
+        Assert.True(index.Remove(4_999));
+        Assert.All(index.SignsForTests[(4_999 * 6)..].ToArray(), word => Assert.Equal(0UL, word));
+        Assert.DoesNotContain(index.Search(vectors[4_999], 10), m => m.Id == 4_999);
+    }
 }
