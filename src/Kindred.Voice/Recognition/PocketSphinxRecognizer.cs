@@ -50,8 +50,17 @@ public sealed class PocketSphinxRecognizer : SpeechRecognizer
     /// (pocketsphinx's <c>-fwdflat</c>). Default true: slightly more accurate. That pass cannot run while the person
     /// speaks, so it costs about 40 ms of decoding per second of speech after they stop; a live conversation turns it
     /// off (<c>false</c>) so that recognition finishes in a constant ~30 ms once an utterance ends. No effect with a grammar.
+    /// Without the second pass the search is also pruned harder (see <see cref="LivePruning"/>).
     /// </summary>
     public bool SecondPass { get; init; } = true;
+
+    /// <summary>
+    /// A live conversation's pruning: at most 2,000 active HMMs and 10 word exits per frame (pocketsphinx's defaults are
+    /// 30,000 and unlimited). On flite and Festival speech of the everyday sentences it heard word for word what the
+    /// defaults hear, for about 45% less CPU, so on a busy machine the decoder keeps up with the speech and less is
+    /// left to decode, and a shorter lattice to search, when the person stops.
+    /// </summary>
+    private static readonly string[] LivePruning = ["-fwdflat", "no", "-maxhmmpf", "2000", "-maxwpf", "10"];
 
     /// <summary>Loads the first decoder now rather than on the first utterance.</summary>
     public Task WarmUpAsync() => PrepareNext();
@@ -126,7 +135,7 @@ public sealed class PocketSphinxRecognizer : SpeechRecognizer
 
     private unsafe IntPtr CreateDecoder()
     {
-        string[] arguments = SecondPass ? _arguments : [.. _arguments, "-fwdflat", "no"];
+        string[] arguments = SecondPass ? _arguments : [.. _arguments, .. LivePruning];
         var argv = new IntPtr[arguments.Length];
         try
         {
