@@ -12,6 +12,10 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
 {
     private readonly Channel<short[]> _audio = Channel.CreateUnbounded<short[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Task<string> _decoding;
+
+    // The words, given out as soon as the end pass has them: freeing the decoder afterwards (tens of milliseconds for
+    // the general language model) is not the person's wait.
+    private readonly TaskCompletionSource<string> _words = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _abandoned;
 
     private long _appended;
@@ -31,6 +35,8 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
     public PocketSphinxUtterance(PocketSphinxRecognizer recognizer)
     {
         _decoding = Task.Run(() => DecodeAsync(recognizer));
+        _decoding.ContinueWith(
+            t => _words.TrySetException(t.Exception!.InnerExceptions), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     public override void Append(ReadOnlySpan<short> samples)
@@ -48,7 +54,7 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
         BacklogAtFinish = _appended - Interlocked.Read(ref _decoded);
         _finishedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _audio.Writer.TryComplete();
-        return _decoding.WaitAsync(cancellationToken);
+        return _words.Task.WaitAsync(cancellationToken);
     }
 
     protected override async ValueTask DisposeAsyncCore()
@@ -107,6 +113,7 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
             Decode(decoder, pending, 0, pending.Count);
             if (_abandoned)
             {
+                _words.TrySetResult("");
                 return "";
             }
 
@@ -114,6 +121,7 @@ internal sealed class PocketSphinxUtterance : UtteranceRecognition
             BacklogDecoding = _finishedAt == 0 ? TimeSpan.Zero : System.Diagnostics.Stopwatch.GetElapsedTime(_finishedAt, ending);
             var text = PocketSphinxRecognizer.End(decoder);
             EndPass = System.Diagnostics.Stopwatch.GetElapsedTime(ending);
+            _words.TrySetResult(text);
             return text;
         }
         finally

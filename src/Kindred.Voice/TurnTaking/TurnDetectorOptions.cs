@@ -10,11 +10,12 @@ public sealed record TurnDetectorOptions
     public TimeSpan MinSpeech { get; init; } = TimeSpan.FromMilliseconds(120);
 
     /// <summary>
-    /// Silence after speech that ends the person's turn. Default 200 ms, so the companion starts answering quickly; a
-    /// longer pause for breath that ends a turn too early is mended by <see cref="ContinuationWindow"/>. This wait is
+    /// Silence after speech that ends the person's turn. Default 160 ms, so the companion starts answering quickly
+    /// (end of speech to first audio within 250 ms, excluding the model); a pause between phrases that ends a turn too
+    /// early is mended by <see cref="ContinuationWindow"/>, at the cost of a reply begun and withdrawn. This wait is
     /// the VAD's share of end-of-speech latency (500 ms before continuation existed).
     /// </summary>
-    public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan EndSilence { get; init; } = TimeSpan.FromMilliseconds(160);
 
     /// <summary>
     /// How soon after a turn ended speech may start again and still be the same turn: the person only paused. Such
