@@ -57,7 +57,7 @@ internal static class MemorySearchBenchmark
             using var embedder = new MiniLmEmbeddingGenerator();
             output.WriteLine($"whole-store recall, one person, top-{Limit}, {Queries} queries, {Environment.ProcessorCount} cores; synthetic texts and vectors (see the remarks)");
             output.WriteLine("Whole search = MemoryIndex.SearchAsync (words and vectors in memory, hits' text from the store). FTS5 alone = the store's SQLite full-text search that recall used before (baseline).");
-            output.WriteLine("CPU ms are per search, all threads (the vector scan uses both cores from 32k vectors): steadier than wall time on a busy machine.");
+            output.WriteLine("CPU ms are per search, all threads (a full vector scan uses both cores from 32k vectors; from 50k the sign prefilter runs on one): steadier than wall time on a busy machine.");
             output.WriteLine("Word index alone = the in-memory BM25 index that whole search uses in place of FTS5. Search KB = bytes allocated per search (what makes the collector run).");
             output.WriteLine("     size | build turns/s | load s | search p50 ms | search p99 ms | search CPU ms | search KB | FTS5 alone p50/p99 ms | FTS5 CPU ms | word index p50/p99 ms | word index CPU ms | vectors alone p50/p99 ms | vectors CPU ms | search p99 / FTS5 p99 | search p99 / 10 ms target | disk bytes per 100k | memory bytes per 100k");
             foreach (var size in sizes)
