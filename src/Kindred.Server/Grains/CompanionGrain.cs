@@ -117,7 +117,7 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
                         ServerLog.ModelBusy(logger, CompanionId);
                         metrics.Refused();
                         outcome = "busy";
-                        await UnstoreRefusedTurnAsync(personText, sessionId);
+                        await UnstoreRefusedTurnAsync(sessionId);
                         throw new CompanionBusyException(options.BusyRetryAfterSeconds);
                     }
                     catch (CompanionSwitchedOffException)
@@ -155,13 +155,13 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
 
     // The person's turn is stored before the model is asked, so that nothing said is lost if the process dies. A
     // refusal (429, "busy") tells the client to say it again, though: the refused turn must go, or the retry stores it
-    // twice. Turns of this companion are serialised on _turn, so the latest one is the one just stored.
-    private async Task UnstoreRefusedTurnAsync(string personText, string sessionId)
+    // twice. Turns of this companion are serialised on _turn, so what this session stored since the turn began is it.
+    private async Task UnstoreRefusedTurnAsync(string sessionId)
     {
-        var latest = await services.Store.GetRecentTurnsAsync(CompanionId, 1, CancellationToken.None);
-        if (latest is [{ Speaker: Speaker.Person } turn] && turn.SessionId == sessionId && turn.Text == personText.Trim())
+        if (_lastReply is { } started && started.SessionId == sessionId)
         {
-            await backend.Memory.ForgetTurnAsync(CompanionId, turn.Id, CancellationToken.None);
+            _lastReply = null;
+            await ForgetTurnsSinceAsync(sessionId, started.After, CancellationToken.None);
         }
     }
 
@@ -177,15 +177,7 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
             }
 
             _lastReply = null;
-            // A reply stores two turns at most (the person's and its own); a few more are read in case another session
-            // of this companion spoke since, whose turns stay.
-            var recent = await services.Store.GetRecentTurnsAsync(CompanionId, 8, cancellationToken);
-            var forgotten = 0;
-            foreach (var turn in recent.Where(t => t.Id > last.After && t.SessionId == sessionId))
-            {
-                forgotten += await backend.Memory.ForgetTurnAsync(CompanionId, turn.Id, cancellationToken) ? 1 : 0;
-            }
-
+            var forgotten = await ForgetTurnsSinceAsync(sessionId, last.After, cancellationToken);
             ServerLog.ReplyWithdrawn(logger, CompanionId, forgotten);
             return forgotten;
         }
@@ -193,6 +185,21 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         {
             _turn.Release();
         }
+    }
+
+    /// <summary>Forgets the turns this session stored after turn <paramref name="after"/>: one reply's at most.</summary>
+    private async Task<int> ForgetTurnsSinceAsync(string sessionId, long after, CancellationToken cancellationToken)
+    {
+        // A reply stores two turns at most (the person's and its own); a few more are read in case another session
+        // of this companion spoke since, whose turns stay.
+        var recent = await services.Store.GetRecentTurnsAsync(CompanionId, 8, cancellationToken);
+        var forgotten = 0;
+        foreach (var turn in recent.Where(t => t.Id > after && t.SessionId == sessionId))
+        {
+            forgotten += await backend.Memory.ForgetTurnAsync(CompanionId, turn.Id, cancellationToken) ? 1 : 0;
+        }
+
+        return forgotten;
     }
 
     public Task<bool> IsReplyingAsync() => Task.FromResult(Volatile.Read(ref _replying) == 1);
