@@ -175,12 +175,9 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
             return [];
         }
 
-        var scanRented = ArrayPool<sbyte>.Shared.Rent(Dimensions);
         var rented = ArrayPool<short>.Shared.Rent(Dimensions);
         try
         {
-            var scanCodes = scanRented.AsSpan(0, Dimensions);
-            var scanScale = Int8Kernel.QuantizeScanQuery(query, scanCodes);
             var queryCodes = rented.AsSpan(0, Dimensions);
             var queryScale = Int8Kernel.QuantizeQuery(query, queryCodes);
 
@@ -189,7 +186,7 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
             {
                 return _count >= PrefilterFrom
                     ? Prefiltered(query, queryCodes, queryScale, k)
-                    : Scan(scanCodes, Int8Kernel.BiasOf(scanCodes), scanScale, queryCodes, queryScale, k);
+                    : Scan(query, queryCodes, queryScale, k);
             }
             finally
             {
@@ -198,7 +195,6 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         }
         finally
         {
-            ArrayPool<sbyte>.Shared.Return(scanRented);
             ArrayPool<short>.Shared.Return(rented);
         }
     }
@@ -259,8 +255,12 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
     /// about 0.002) could reorder near neighbours, so it keeps <see cref="ScanOversampling"/> times as many and
     /// rescores those; a vector outside that wider set would have to be out of place by dozens of ranks.
     /// </summary>
-    private List<VectorMatch> Scan(ReadOnlySpan<sbyte> scanCodes, int bias, float scanScale, ReadOnlySpan<short> queryCodes, float queryScale, int k)
+    private List<VectorMatch> Scan(ReadOnlySpan<float> query, ReadOnlySpan<short> queryCodes, float queryScale, int k)
     {
+        // Only a full scan needs the seven-bit query; the prefilter never reads it.
+        var scanCodes = new sbyte[Dimensions];
+        var scanScale = Int8Kernel.QuantizeScanQuery(query, scanCodes);
+        var bias = Int8Kernel.BiasOf(scanCodes);
         var keep = Math.Min(k, Math.Max(1, _count));
         var gather = Math.Min(Math.Max(k * ScanOversampling, k + ScanMargin), Math.Max(1, _count));
         var parts = _count >= ParallelScanThreshold ? Math.Min(Environment.ProcessorCount, MaxScanParts) : 1;
@@ -273,12 +273,11 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         {
             // One slice of the buffer per core: a scan is memory-bound, and each core streams its own slice.
             tops = new TopK[parts];
-            var query = scanCodes.ToArray();
             var perPart = (_count + parts - 1) / parts;
             Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
             {
                 var start = part * perPart;
-                tops[part] = ScanRange(query, bias, scanScale, gather, start, Math.Min(_count, start + perPart));
+                tops[part] = ScanRange(scanCodes, bias, scanScale, gather, start, Math.Min(_count, start + perPart));
             });
         }
 
