@@ -1,17 +1,18 @@
 using Kindred.Core;
+using Kindred.Core.Life;
 using Spectre.Console;
 
 namespace Kindred.Cli;
 
-/// <summary>The conversation in the terminal: read a line, stream the reply, until the person leaves.</summary>
-internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsiConsole console, TextReader input, string sessionId, ReplyInterrupter interrupter, InnerChat? inner = null)
+/// <summary>
+/// The conversation in the terminal: read a line, stream the reply, until the person leaves. The companion's turns
+/// and what follows them are her <see cref="CompanionLife"/>'s; this only reads and writes the terminal.
+/// </summary>
+internal sealed class ChatLoop(CompanionLife life, Companion companion, ICompanionStore store, IAnsiConsole console, TextReader input, string sessionId, ReplyInterrupter interrupter, InnerChat? inner = null)
 {
     private const int DefaultHistoryTurns = 20;
 
     private string CompanionName => companion.Identity.Name;
-
-    /// <summary>Learns from each turn in the background; kept off the model while a reply is written.</summary>
-    public Memory.Knowledge.KnowledgeWorker? Knowledge { get; init; }
 
     public async Task RunAsync(Awakening awakening, string modelDescription, CancellationToken cancellationToken)
     {
@@ -58,7 +59,7 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
                 continue;
             }
 
-            await ReplyAsync(route?.Stream ?? (token => companion.ReplyAsync(line, sessionId, token)), cancellationToken);
+            await ReplyAsync(route?.Stream ?? (token => life.ReplyAsync(line, sessionId, token)), cancellationToken);
         }
     }
 
@@ -71,7 +72,6 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
 
         console.Markup($"[bold magenta]{CompanionName.EscapeMarkup()} ›[/] ");
         var replyToken = interrupter.BeginReply(cancellationToken);
-        var hold = Knowledge?.HoldForReply();
         try
         {
             await foreach (var chunk in reply(replyToken))
@@ -90,11 +90,13 @@ internal sealed class ChatLoop(Companion companion, ICompanionStore store, IAnsi
         {
             console.MarkupLine("[grey](she is switched off: not heard, not kept; /on to switch her back on)[/]");
         }
+        catch (ModelBusyException)
+        {
+            console.MarkupLine("[grey](the model is busy with other conversations: nothing was kept; say it again in a moment)[/]");
+        }
         finally
         {
             interrupter.EndReply();
-            hold?.Dispose();
-            Knowledge?.Notify(companion.Identity.CompanionId, sessionId);
             inner?.ConsoleGate.Release();
         }
     }

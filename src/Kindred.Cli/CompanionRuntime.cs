@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Kindred.Cli.Configuration;
 using Kindred.Core;
+using Kindred.Hosting;
 using Kindred.Memory;
 using Kindred.Memory.Knowledge;
 using Kindred.Memory.Recall;
@@ -87,18 +88,15 @@ internal sealed class CompanionRuntime : IAsyncDisposable
         }
     }
 
-    public CompanionServices Services(ILogger logger, CompanionOptions options) =>
-        new(Store, Chat, Tokens, new HybridRecall(Store, Memory, knowledge: Store as IKnowledgeStore), TimeProvider.System, options, logger);
+    /// <summary>What a companion's life is wired from (see <see cref="LifeServiceExtensions.AddKindredLife"/>), on this runtime's store and model.</summary>
+    public LifeParts LifeParts(KindredSettings settings, ILogger logger) =>
+        new(FullStore, Memory, Chat, Tokens, settings.Companion, settings.Inner, KnowledgeExtractor(logger), TimeProvider.System);
 
     /// <summary>
-    /// Background learning of facts, people and summaries: from a remote chat model (the built-in rules when it
-    /// cannot answer). Beside an embedded model the built-in rules do it for now: that model serves one conversation
-    /// at a time on a small CPU, and extraction runs there have not been measured yet.
+    /// How facts, people and summaries are learned, by the CLI and the server alike: from a remote chat model (the
+    /// built-in rules when it cannot answer). Beside an embedded model the built-in rules do it for now: that model
+    /// serves one conversation at a time on a small CPU, and extraction runs there have not been measured yet.
     /// </summary>
-    public KnowledgeWorker StartKnowledgeWorker(ILogger logger) =>
-        new(Store, FullStore, KnowledgeExtractor(logger), TimeProvider.System, logger);
-
-    /// <summary>How facts, people and summaries are learned (see <see cref="StartKnowledgeWorker"/>); the server uses the same.</summary>
     public IKnowledgeExtractor KnowledgeExtractor(ILogger logger) =>
         _localModel is null ? new ModelExtractor(Chat, new BuiltInExtractor(), TimeProvider.System, logger, Tokens) : new BuiltInExtractor();
 

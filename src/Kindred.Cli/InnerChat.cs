@@ -1,6 +1,7 @@
 using System.Globalization;
 using Kindred.Core;
 using Kindred.Core.Inner;
+using Kindred.Core.Life;
 using Spectre.Console;
 
 namespace Kindred.Cli;
@@ -14,21 +15,18 @@ internal sealed record LineRoute(bool Handled, Func<CancellationToken, IAsyncEnu
 /// The inner life in the terminal: the on/off switch and private conversations (/off, /on, /private, /public), what
 /// she has made of the person (/persona, /mood, /reminders), and delivering what she scheduled while the person is here.
 /// </summary>
-internal sealed class InnerChat(Companion companion, CompanionServices services, InnerLife inner, IAnsiConsole console, string sessionId) : IDisposable
+internal sealed class InnerChat(CompanionLife life, Companion companion, InnerLife inner, IAnsiConsole console, string sessionId) : IDisposable
 {
     private readonly List<string> _notes = [];
-    private readonly CancellationTokenSource _stopReflecting = new();
-    private PrivateConversation? _private;
-    private Task _reflecting = Task.CompletedTask;
+
+    // The private conversation going on, by the id her life keeps it under; null when the conversation is remembered.
+    private string? _private;
 
     /// <summary>Held while anything is written as the companion, so a delivery never lands inside a streaming reply.</summary>
     public SemaphoreSlim ConsoleGate { get; } = new(1, 1);
 
     /// <summary>The running delivery loop, woken when something new is scheduled or she is switched back on.</summary>
     public OutreachLoop? Outreach { get; set; }
-
-    /// <summary>Reflects in the background when enough has happened; null never reflects.</summary>
-    public Reflector? Reflector { get; set; }
 
     private string Id => companion.Identity.CompanionId;
 
@@ -49,7 +47,7 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
     /// <summary>Starts a private conversation (or keeps the one already going).</summary>
     public void StartPrivate()
     {
-        _private ??= new PrivateConversation(companion.Identity, services);
+        _private ??= "private:" + sessionId;
         console.MarkupLine("[grey]Private conversation: nothing you or she says from now until /public is remembered or stored.[/]");
     }
 
@@ -75,7 +73,7 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
 
         if (_private is { } conversation)
         {
-            return new LineRoute(true, token => conversation.ReplyAsync(line, token));
+            return new LineRoute(true, token => life.ReplyPrivatelyAsync(line, conversation, token));
         }
 
         return new LineRoute(false, null);
@@ -88,18 +86,19 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
         {
             case "/off":
                 _private = null;
-                await inner.SwitchOffAsync(Id, cancellationToken);
+                await life.SwitchOffAsync(cancellationToken);
                 console.MarkupLine($"[grey]{Name.EscapeMarkup()} is off. Nothing you type is heard or kept, and nothing is sent, until /on.[/]");
                 return true;
             case "/on":
-                var back = await inner.SwitchOnAsync(Id, cancellationToken);
+                // She says what she says about the time she was off, and her life remembers it.
+                var back = await life.SwitchOnAsync(sessionId, cancellationToken);
                 if (back is null)
                 {
                     console.MarkupLine($"[grey]{Name.EscapeMarkup()} is already on.[/]");
                     return true;
                 }
 
-                await SayAndRememberAsync(back, cancellationToken);
+                Say(back);
                 Outreach?.Wake();
                 return true;
             case "/private":
@@ -117,6 +116,7 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
                     return true;
                 }
 
+                await life.EndPrivateAsync(_private);
                 _private = null;
                 console.MarkupLine("[grey]The private conversation is over and gone; from now on she remembers again.[/]");
                 return true;
@@ -144,50 +144,9 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
         }
     }
 
-    /// <summary>
-    /// Starts a reflection in the background if one is due and none is running: never on the reply's critical path.
-    /// What it plans (a check-in) is picked up by the delivery loop.
-    /// </summary>
-    public void ReflectIfDue()
-    {
-        if (Reflector is not { } reflector || !_reflecting.IsCompleted || _private is not null)
-        {
-            return;
-        }
-
-        var token = _stopReflecting.Token;
-
-        _reflecting = Task.Run(async () =>
-        {
-            try
-            {
-
-                if (!await inner.IsOffAsync(Id, token) && await reflector.ReflectIfDueAsync(Id, token) is { CheckIn: not null })
-                {
-                    Outreach?.Wake();
-                }
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                // Leaving: the reflection happens next time.
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                // A reflection that fails is tried again after a later turn; the conversation goes on.
-            }
-        }, CancellationToken.None);
-    }
-
-    /// <summary>Waits for a reflection in progress to end (it is stopped only by <see cref="CancelReflection"/>).</summary>
-    public Task StopAsync() => _reflecting;
-
-    /// <summary>Stops a reflection in progress (Ctrl+C on the way out); it happens next time instead.</summary>
-    public void CancelReflection() => _stopReflecting.Cancel();
-
     /// <summary>Shows what the last turn set in motion (a reminder set, a change in her), after her reply.</summary>
     public void AfterReply()
     {
-        ReflectIfDue();
         string[] notes;
         lock (_notes)
         {
@@ -208,7 +167,8 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
         try
         {
             console.WriteLine();
-            await SayAndRememberAsync(words, cancellationToken);
+            await life.SayAsync(words, sessionId, cancellationToken);
+            Say(words);
             console.Markup("[bold blue]you ›[/] ");
         }
         finally
@@ -221,12 +181,10 @@ internal sealed class InnerChat(Companion companion, CompanionServices services,
     {
         inner.Perceived -= OnPerceived;
         ConsoleGate.Dispose();
-        _stopReflecting.Dispose();
     }
 
-    private async Task SayAndRememberAsync(string words, CancellationToken cancellationToken)
+    private void Say(string words)
     {
-        await services.Store.AppendTurnAsync(new NewTurn(Id, sessionId, Speaker.Companion, words, services.Time.GetUtcNow()), cancellationToken);
         console.Markup($"[bold magenta]{Name.EscapeMarkup()} ›[/] ");
         console.WriteLine(words);
     }

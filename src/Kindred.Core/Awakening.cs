@@ -12,6 +12,35 @@ internal static class FirstWake
 {
     private const int NameProposalMaxTokens = 8;
 
+    internal static async Task<Awakening> WakeAsync(string companionId, string sessionId, CompanionServices services, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
+        ArgumentNullException.ThrowIfNull(services);
+        services.Options.Validate();
+
+        var existing = await services.Store.FindCompanionAsync(companionId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return new Awakening(new Companion(existing, services), FirstWake: false, Greeting: null);
+        }
+
+        var name = await ChooseNameAsync(companionId, services, cancellationToken).ConfigureAwait(false);
+        var now = services.Time.GetUtcNow();
+        var proposed = new CompanionIdentity(companionId, name, now, services.Options.DefaultPersona, [.. services.Options.DefaultTraits]);
+        var identity = await services.Store.CreateCompanionAsync(proposed, cancellationToken).ConfigureAwait(false);
+        if (identity.Name != proposed.Name || identity.WokeAt != proposed.WokeAt)
+        {
+            // Another process woke it first; its choice stands and it has already greeted.
+            return new Awakening(new Companion(identity, services), FirstWake: false, Greeting: null);
+        }
+
+        var greeting = Greeting(identity.Name);
+        await services.Store.AppendTurnAsync(new NewTurn(companionId, sessionId, Speaker.Companion, greeting, now), cancellationToken).ConfigureAwait(false);
+        CompanionLog.FirstWake(services.Logger, companionId);
+        return new Awakening(new Companion(identity, services), FirstWake: true, greeting);
+    }
+
     internal static async Task<string> ChooseNameAsync(string companionId, CompanionServices services, CancellationToken cancellationToken)
     {
         List<ChatMessage> messages =

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Kindred.Core;
 
-/// <summary>What a companion needs from the world: its store, a language model, its tokenizer, recall and a clock.</summary>
+/// <summary>What a companion needs from the world: its store, a language model, its tokenizer, memory, a clock, and what runs after a turn.</summary>
 public sealed record CompanionServices(
     ICompanionStore Store,
     IChatClient Chat,
@@ -18,4 +18,13 @@ public sealed record CompanionServices(
     /// the plain turn pipeline.
     /// </summary>
     public Inner.InnerLife? Inner { get; init; }
+
+    /// <summary>Learning facts, people and summaries after each turn; null learns nothing.</summary>
+    public Life.ILearning? Learning { get; init; }
+
+    /// <summary>Reflection after turns, when one is due; null never reflects.</summary>
+    public Inner.Reflector? Reflector { get; init; }
+
+    /// <summary>Where the lives on this host report what they set in motion (default: nobody listens).</summary>
+    public Life.LifeEvents Events { get; init; } = new();
 }

@@ -30,6 +30,10 @@ public interface ICompanionStore
     /// <exception cref="KeyNotFoundException">The companion does not exist.</exception>
     Task<StoredTurn> AppendTurnAsync(NewTurn turn, CancellationToken cancellationToken);
 
+    /// <summary>Deletes one turn with everything indexed from it (its words and its vector).</summary>
+    /// <returns>False, changing nothing, when the companion has no turn with that id (another companion's included).</returns>
+    Task<bool> ForgetTurnAsync(string companionId, long turnId, CancellationToken cancellationToken);
+
     /// <summary>The latest <paramref name="count"/> turns of a companion, oldest first.</summary>
     Task<IReadOnlyList<StoredTurn>> GetRecentTurnsAsync(string companionId, int count, CancellationToken cancellationToken);
 

@@ -1,13 +1,16 @@
 namespace Kindred.Core;
 
 /// <summary>
-/// The Recall stage of a turn: what the companion brings to mind before it answers. Today the recent turns;
-/// long-term memory plugs in here.
+/// Memory as a turn uses it: the Recall step brings to mind what bears on the person's turn, and the Remember step
+/// indexes the turns it just stored, so the next turn finds them without indexing them first.
 /// </summary>
 public interface IRecall
 {
     /// <summary>Recalls what is relevant to the person's turn.</summary>
     Task<RecallResult> RecallAsync(RecallRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Indexes turns just stored (their words and meaning); a memory that keeps no index does nothing.</summary>
+    Task RememberAsync(string companionId, IReadOnlyList<StoredTurn> turns, CancellationToken cancellationToken);
 }
 
 /// <summary>What to recall for.</summary>

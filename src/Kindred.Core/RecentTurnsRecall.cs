@@ -20,4 +20,7 @@ public sealed class RecentTurnsRecall : IRecall
         var recent = turns.Where(t => t.Id != request.CurrentTurnId).TakeLast(_maxTurns).ToList();
         return new RecallResult(recent, []);
     }
+
+    /// <summary>The recent turns are read from the store as they are: nothing to index.</summary>
+    public Task RememberAsync(string companionId, IReadOnlyList<StoredTurn> turns, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -37,10 +37,6 @@ public interface IMemoryStore : ICompanionStore, IAsyncDisposable
     /// <exception cref="KeyNotFoundException">A turn's companion does not exist.</exception>
     Task<IReadOnlyList<StoredTurn>> AppendTurnsAsync(IReadOnlyList<NewTurn> turns, CancellationToken cancellationToken);
 
-    /// <summary>Deletes one turn with its full-text entries and its vector.</summary>
-    /// <returns>False, changing nothing, when the companion has no turn with that id (another companion's included).</returns>
-    Task<bool> ForgetTurnAsync(string companionId, long turnId, CancellationToken cancellationToken);
-
     /// <summary>Deletes a companion and everything it remembers; its id can wake again afterwards, as a stranger.</summary>
     /// <returns>False, changing nothing, when there is no such companion.</returns>
     Task<bool> ForgetCompanionAsync(string companionId, CancellationToken cancellationToken);

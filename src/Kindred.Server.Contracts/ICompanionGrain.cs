@@ -2,7 +2,7 @@ namespace Kindred.Server.Contracts;
 
 /// <summary>
 /// One companion, live on one silo at a time. Its turns are serialised: a second turn waits for the first to end.
-/// The grain keeps only hot state (who the companion is); everything it knows lives in the store.
+/// The grain hosts the companion's one owner (Kindred.Core's CompanionLife); everything it knows lives in the store.
 /// </summary>
 /// <remarks>The key is the companion id. Callers check that the companion belongs to the caller's account first.</remarks>
 public interface ICompanionGrain : IGrainWithStringKey
@@ -40,6 +40,18 @@ public interface ICompanionGrain : IGrainWithStringKey
     /// </summary>
     /// <returns>How many turns were forgotten: 0 when this companion's last reply was not in that session.</returns>
     Task<int> WithdrawLastReplyAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Says something unprompted (a reminder that came due, a check-in), remembered as her turn in
+    /// <paramref name="sessionId"/> after any turn in progress; returns the stored turn's id.
+    /// </summary>
+    Task<long> SayAsync(string words, string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Switches her back on; what she says about the time she was off is remembered in <paramref name="sessionId"/> and returned (null when she was on).</summary>
+    Task<string?> SwitchOnAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Switches her off: nothing is heard, kept or sent until she is switched back on.</summary>
+    Task SwitchOffAsync(CancellationToken cancellationToken);
 
     /// <summary>Whether a reply is being generated now.</summary>
     Task<bool> IsReplyingAsync();

@@ -1,6 +1,7 @@
 using System.Net;
-using Kindred.Core;
-using Kindred.Memory.Recall;
+using Kindred.Core.Inner;
+using Kindred.Hosting;
+using Kindred.Memory.Knowledge;
 using Kindred.Server.Accounts;
 using Kindred.Server.Clustering;
 using Kindred.Server.Companions;
@@ -84,16 +85,16 @@ public static class KindredServer
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<CompanionMetrics>();
         services.AddSingleton<ServerVoices>();
-        services.AddSingleton(provider => new CompanionServices(
+        services.AddKindredLife(new LifeParts(
             backend.Store,
+            backend.Memory,
             backend.Chat,
             backend.Tokens,
-            new HybridRecall(backend.Store, backend.Memory, knowledge: backend.Store),
-            backend.Clock ?? provider.GetRequiredService<TimeProvider>(),
             backend.Companion,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger<Companion>()) { Inner = provider.GetRequiredService<ServerInnerLife>().Life });
+            backend.Inner ?? new InnerLifeOptions(),
+            backend.Extractor ?? new BuiltInExtractor(),
+            backend.Clock ?? TimeProvider.System));
         services.AddKindredInnerLife();
-        services.AddSingleton<ServerKnowledge>();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BusyExceptionHandler>();

@@ -4,6 +4,7 @@ using Kindred.Core;
 using Kindred.Memory.Knowledge;
 using Kindred.Memory.Postgres;
 using Kindred.Memory.Tests.Contract;
+using Kindred.Core.Life;
 using Kindred.Server.Companions;
 using Kindred.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,20 +51,20 @@ public sealed class ServerLearningTests : IAsyncLifetime, IDisposable
     {
         using var client = await _server.SignedInClientAsync();
         var id = (await TestServer.CreateCompanionAsync(client)).CompanionId;
-        var knowledge = _server.Services.GetRequiredService<ServerKnowledge>();
+        await using var life = new CompanionLife(id, _server.Services.GetRequiredService<CompanionServices>());
         await _server.Store.AppendTurnAsync(new NewTurn(id, "earlier", Speaker.Person, "My sister Amy is visiting.", DateTimeOffset.UtcNow), CancellationToken.None);
         (await client.PutAsJsonAsync($"/api/companions/{id}/switch", new { on = false })).EnsureSuccessStatusCode();
 
-        var whileOff = await knowledge.LearnAsync(id, null, CancellationToken.None);
+        var whileOff = await life.LearnNowAsync(null, CancellationToken.None);
 
-        Assert.Equal(LearningOutcome.Off, whileOff.Outcome);
+        Assert.Equal(LearningOutcome.Off, whileOff!.Outcome);
         Assert.Equal(0, await _server.Store.GetExtractedThroughAsync(id, CancellationToken.None));
         Assert.Empty((await client.GetFromJsonAsync<List<PersonView>>($"/api/companions/{id}/people"))!);
 
         (await client.PutAsJsonAsync($"/api/companions/{id}/switch", new { on = true })).EnsureSuccessStatusCode();
-        var whenOn = await knowledge.LearnAsync(id, null, CancellationToken.None);
+        var whenOn = await life.LearnNowAsync(null, CancellationToken.None);
 
-        Assert.Equal(LearningOutcome.Learned, whenOn.Outcome);
+        Assert.Equal(LearningOutcome.Learned, whenOn!.Outcome);
         Assert.Equal("Amy", Assert.Single((await client.GetFromJsonAsync<List<PersonView>>($"/api/companions/{id}/people"))!).Name);
     }
 }

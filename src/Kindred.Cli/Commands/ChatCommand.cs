@@ -2,6 +2,9 @@ using System.ComponentModel;
 using Kindred.Cli.Configuration;
 using Kindred.Core;
 using Kindred.Core.Inner;
+using Kindred.Core.Life;
+using Kindred.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Kindred.Models.Catalog;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
@@ -24,40 +27,36 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         var (resolved, dataDirectory) = settings.Resolve();
         await using var runtime = await CompanionRuntime.StartAsync(resolved, dataDirectory, PullDefaultAsync, cancellationToken);
         var sessionId = Guid.NewGuid().ToString("N");
-        var innerLife = new InnerLife(runtime.FullStore, runtime.Chat, TimeProvider.System, resolved.Inner, NullLogger.Instance);
-        var services = runtime.Services(NullLogger.Instance, resolved.Companion) with { Inner = innerLife };
-        var awakening = await console.Status().StartAsync("Waking…", _ => Companion.WakeAsync(resolved.CompanionId, sessionId, services, cancellationToken));
+        await using var lives = new ServiceCollection().AddKindredLife(runtime.LifeParts(resolved, NullLogger.Instance)).BuildServiceProvider();
+        var services = lives.GetRequiredService<CompanionServices>();
+        await using var life = new CompanionLife(resolved.CompanionId, services);
+        var awakening = await console.Status().StartAsync("Waking…", _ => life.WakeAsync(sessionId, cancellationToken));
 
         // A history that was imported, or said before long-term memory existed, is indexed while the person talks.
         using var stopBacklog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var backlog = Task.Run(() => runtime.Memory.IndexPendingAsync(resolved.CompanionId, stopBacklog.Token), CancellationToken.None);
 
-        // Facts, people and summaries are learned after each turn in the background, and what an earlier session
-        // left unread (a crash, an import) is picked up now.
-        await using var knowledge = runtime.StartKnowledgeWorker(NullLogger.Instance);
-        knowledge.Notify(resolved.CompanionId, sessionId);
+        // What an earlier session left unread (a crash, an import) is learned now, and a reflection that came due is made.
+        life.CatchUp(sessionId);
 
         // Inner life: what she scheduled is delivered while the person is here, and waits in the store otherwise.
-        using var inner = new InnerChat(awakening.Companion, services, innerLife, console, sessionId);
+        using var inner = new InnerChat(life, awakening.Companion, services.Inner!, console, sessionId);
         inner.Attach();
         if (settings.Private)
         {
             inner.StartPrivate();
         }
 
-        inner.Reflector = new Reflector(runtime.Store, runtime.FullStore, runtime.FullStore, innerLife, runtime.Chat, TimeProvider.System, resolved.Inner);
-        inner.ReflectIfDue();
-        using var cancelReflection = cancellationToken.Register(inner.CancelReflection);
-        using var outreach = new OutreachLoop(new OutreachScheduler(runtime.FullStore, TimeProvider.System, resolved.Inner), resolved.CompanionId, TimeProvider.System, inner.DeliverAsync);
+        using var outreach = new OutreachLoop(lives.GetRequiredService<OutreachScheduler>(), resolved.CompanionId, TimeProvider.System, inner.DeliverAsync);
         inner.Outreach = outreach;
+        services.Events.OutreachPlanned += _ => outreach.Wake();
         using var stopOutreach = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delivering = Task.Run(() => outreach.RunAsync(stopOutreach.Token), CancellationToken.None);
 
         using var interrupter = new ReplyInterrupter(console);
-        var loop = new ChatLoop(awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter, inner) { Knowledge = knowledge };
+        var loop = new ChatLoop(life, awakening.Companion, runtime.Store, console, Console.In, sessionId, interrupter, inner);
         await loop.RunAsync(awakening, runtime.ModelDescription, cancellationToken);
         await stopOutreach.CancelAsync();
-        await inner.StopAsync();
         try
         {
             await delivering;
@@ -68,7 +67,7 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
         }
 
         await stopBacklog.CancelAsync();
-        await RememberSessionAsync(knowledge, resolved.CompanionId, cancellationToken);
+        await RememberSessionAsync(life, cancellationToken);
         try
         {
             await backlog;
@@ -82,11 +81,15 @@ public sealed class ChatCommand(IAnsiConsole console) : AsyncCommand<ChatCommand
     }
 
     // The session is over: learn from the rest of it and summarise it. Interrupting only postpones this to next time.
-    private async Task RememberSessionAsync(Memory.Knowledge.KnowledgeWorker knowledge, string companionId, CancellationToken cancellationToken)
+    private async Task RememberSessionAsync(CompanionLife life, CancellationToken cancellationToken)
     {
         try
         {
-            await console.Status().StartAsync("Remembering…", _ => knowledge.DrainAsync(companionId, openSessionId: null, cancellationToken));
+            await console.Status().StartAsync("Remembering…", async _ =>
+            {
+                await life.SettleAsync();
+                await life.LearnNowAsync(openSessionId: null, cancellationToken);
+            });
         }
         catch (OperationCanceledException)
         {

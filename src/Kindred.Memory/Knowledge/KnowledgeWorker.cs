@@ -12,7 +12,7 @@ namespace Kindred.Memory.Knowledge;
 /// process) picks it up. A reply never waits for it: while one is being written (<see cref="HoldForReply"/>) no work
 /// starts and running work is put off, because a local model serves one conversation at a time.
 /// </summary>
-public sealed class KnowledgeWorker : IAsyncDisposable
+public sealed class KnowledgeWorker : IAsyncDisposable, Kindred.Core.Life.ILearning
 {
     /// <summary>Turns read per extraction request (default 16).</summary>
     public const int BatchTurns = 16;
@@ -81,6 +81,10 @@ public sealed class KnowledgeWorker : IAsyncDisposable
             _oneAtATime.Release();
         }
     }
+
+    /// <summary>The life's learning pass: <see cref="DrainAsync"/>.</summary>
+    public Task<int> LearnAsync(string companionId, string? openSessionId, CancellationToken cancellationToken) =>
+        DrainAsync(companionId, openSessionId, cancellationToken);
 
     /// <summary>
     /// Keeps background work off the model while a reply is written: work in progress is put off, and none starts

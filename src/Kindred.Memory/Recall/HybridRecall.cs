@@ -7,7 +7,8 @@ namespace Kindred.Memory.Recall;
 /// Recall with long-term memory: the recent conversation, plus the older turns that best match what the person
 /// just said (full text and meaning, fused; only those before or after an event it names, "before the trip"), and,
 /// given a knowledge store, the facts and people that bear on it.
-/// Turns not yet indexed are indexed first, so nothing said in an earlier session, or before a crash, is out of reach.
+/// The turns a companion says are indexed as they are remembered (<see cref="RememberAsync"/>); turns stored another
+/// way (an import, or before a crash) are indexed first, a few per turn, so nothing said is out of reach.
 /// </summary>
 public sealed class HybridRecall(IMemoryStore store, MemoryIndex memory, int recentTurns = 40, int memories = 8, IKnowledgeStore? knowledge = null) : IRecall
 {
@@ -44,6 +45,10 @@ public sealed class HybridRecall(IMemoryStore store, MemoryIndex memory, int rec
             People = people,
         };
     }
+
+    /// <summary>Embeds the turns and adds them to the word index now, so the next turn's recall only searches.</summary>
+    public Task RememberAsync(string companionId, IReadOnlyList<StoredTurn> turns, CancellationToken cancellationToken) =>
+        memory.RememberAsync(companionId, turns, cancellationToken);
 
     private static string Describe(StoredTurn turn) =>
         turn.Speaker == Speaker.Person ? $"They said: \"{turn.Text}\"" : $"You said: \"{turn.Text}\"";

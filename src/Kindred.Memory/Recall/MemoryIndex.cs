@@ -82,6 +82,21 @@ public sealed class MemoryIndex : IDisposable
     }
 
     /// <summary>
+    /// Indexes turns just stored: their meaning (embedded, durably and in memory) and, when the companion's index is
+    /// loaded, their words, so the next search finds them without catching up first.
+    /// </summary>
+    public async Task RememberAsync(string companionId, IReadOnlyList<StoredTurn> turns, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
+        ArgumentNullException.ThrowIfNull(turns);
+        await IndexTurnsAsync(turns, cancellationToken).ConfigureAwait(false);
+        if (_indexes.TryGetValue(companionId, out var loaded) && loaded.IsValueCreated && loaded.Value.IsCompletedSuccessfully)
+        {
+            await CatchUpAsync(companionId, loaded.Value.Result.Words, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Indexes what the companion has said that is not indexed yet (the turns of this session, or a whole imported
     /// history), oldest first, at most <paramref name="maxTurns"/> of them.
     /// </summary>

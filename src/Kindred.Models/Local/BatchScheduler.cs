@@ -61,10 +61,23 @@ public sealed partial class BatchScheduler : IDisposable
     /// </summary>
     /// <exception cref="SchedulerBusyException">The queue is full.</exception>
     /// <exception cref="ArgumentException">The prompt does not fit the conversation's context.</exception>
-    public async IAsyncEnumerable<string> GenerateAsync(
+    public IAsyncEnumerable<string> GenerateAsync(
         IReadOnlyList<LLamaToken> prompt,
         GenerationSettings settings,
         GenerationStats? stats = null,
+        CancellationToken cancellationToken = default) =>
+        GenerateAsync(prompt, settings, stats, seat: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GenerateAsync(IReadOnlyList{LLamaToken}, GenerationSettings, GenerationStats?, CancellationToken)"/>,
+    /// in a seat taken beforehand with <see cref="TryTakeSeat"/> (null: counted now, and refused if the queue is full).
+    /// </summary>
+    /// <exception cref="SchedulerBusyException">No seat was given and the queue is full.</exception>
+    public async IAsyncEnumerable<string> GenerateAsync(
+        IReadOnlyList<LLamaToken> prompt,
+        GenerationSettings settings,
+        GenerationStats? stats,
+        SchedulerSeat? seat,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompt);
@@ -80,9 +93,9 @@ public sealed partial class BatchScheduler : IDisposable
             throw new ArgumentException($"The prompt takes {prompt.Count} tokens but a conversation's context holds {_sequenceContext}.", nameof(prompt));
         }
 
-        if (Interlocked.Increment(ref _waitingCount) > _maxQueued + Volatile.Read(ref _freeSequencesHint))
+        // A request that took its seat beforehand is already counted among the waiting.
+        if (seat?.Use() != true && !TryCountWaiting())
         {
-            Interlocked.Decrement(ref _waitingCount);
             throw new SchedulerBusyException();
         }
 
@@ -112,6 +125,25 @@ public sealed partial class BatchScheduler : IDisposable
                 await abandon.CancelAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Takes a place among the waiting requests for a generation that is about to be asked for, so a caller learns the
+    /// model is full before it does anything it would have to undo; null when the queue is full.
+    /// </summary>
+    public SchedulerSeat? TryTakeSeat() => TryCountWaiting() ? new SchedulerSeat(this) : null;
+
+    internal void ReturnSeat() => Interlocked.Decrement(ref _waitingCount);
+
+    private bool TryCountWaiting()
+    {
+        if (Interlocked.Increment(ref _waitingCount) > _maxQueued + Volatile.Read(ref _freeSequencesHint))
+        {
+            Interlocked.Decrement(ref _waitingCount);
+            return false;
+        }
+
+        return true;
     }
 
     public void Dispose()

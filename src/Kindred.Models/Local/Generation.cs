@@ -38,7 +38,7 @@ public sealed class GenerationStats
 /// Thrown when the scheduler's queue is full: every sequence is busy and <see cref="LocalModelOptions.MaxQueuedRequests"/>
 /// requests already wait. Try again shortly.
 /// </summary>
-public sealed class SchedulerBusyException : Exception
+public sealed class SchedulerBusyException : Kindred.Core.ModelBusyException
 {
     public SchedulerBusyException()
         : base("The model is busy with other conversations; try again in a moment.")

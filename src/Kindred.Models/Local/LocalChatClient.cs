@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace Kindred.Models.Local;
 
 /// <summary>An embedded model as an <see cref="IChatClient"/>: every call becomes a sequence in the shared batch.</summary>
-internal sealed class LocalChatClient(LocalModel model) : IChatClient
+internal sealed class LocalChatClient(LocalModel model) : IChatClient, Kindred.Core.IModelSeats
 {
     /// <summary>Replies are capped here when the caller sets no limit (default 512 tokens).</summary>
     public const int DefaultMaxOutputTokens = 512;
@@ -33,7 +33,7 @@ internal sealed class LocalChatClient(LocalModel model) : IChatClient
         var responseId = Guid.NewGuid().ToString("N");
         var created = DateTimeOffset.UtcNow;
 
-        await foreach (var text in model.Scheduler.GenerateAsync(prompt, settings, stats, cancellationToken).ConfigureAwait(false))
+        await foreach (var text in model.Scheduler.GenerateAsync(prompt, settings, stats, Kindred.Core.ModelSeat.Of(options) as SchedulerSeat, cancellationToken).ConfigureAwait(false))
         {
             yield return new ChatResponseUpdate(ChatRole.Assistant, text) { ResponseId = responseId, ModelId = model.ModelId, CreatedAt = created };
         }
@@ -55,6 +55,8 @@ internal sealed class LocalChatClient(LocalModel model) : IChatClient
         : serviceType.IsInstanceOfType(this) ? this
         : serviceType == typeof(LocalModel) ? model
         : null;
+
+    public Kindred.Core.ModelSeat? TryTake() => model.Scheduler.TryTakeSeat();
 
     public void Dispose()
     {

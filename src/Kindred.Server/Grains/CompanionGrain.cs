@@ -3,9 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Kindred.Core;
 using Kindred.Core.Inner;
-using Kindred.Server.Companions;
-using Kindred.Server.Inner;
-using Kindred.Models.Local;
+using Kindred.Core.Life;
 using Kindred.Server.Contracts;
 using Kindred.Server.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -17,39 +15,25 @@ using Orleans.Concurrency;
 namespace Kindred.Server.Grains;
 
 /// <summary>
-/// One companion on this silo. Hot state is only who the companion is; every turn goes to the store before it is
-/// acknowledged, so a silo that dies loses nothing and the next activation, here or on another silo, carries on.
+/// One companion on this silo: the host of its <see cref="CompanionLife"/>, the one owner of its turns and of what it
+/// says. The grain only translates: the life's refusals into the contract's exceptions, and each turn into metrics and
+/// a span. Everything the companion knows lives in the store, so a silo that dies loses nothing acknowledged.
 /// </summary>
 /// <remarks>
-/// Reentrant, because a streamed reply is many grain calls (one per batch of tokens): a second turn must wait for
-/// the first on <see cref="_turn"/>, not block the grain's scheduler the first one needs to finish.
+/// Reentrant, because a streamed reply is many grain calls (one per batch of tokens): a second turn waits for the
+/// first inside the life, not by blocking the grain's scheduler the first one needs to finish.
 /// </remarks>
 [Reentrant]
-[SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never asked for holds nothing to dispose, and a late waiter may still hold it at deactivation.")]
-internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices services, ServerOptions options, CompanionMetrics metrics, ILogger<CompanionGrain> logger, ServerInnerLife inner, OutreachHub outreach, ServerKnowledge knowledge) : Grain, ICompanionGrain
+[SuppressMessage("Design", "CA1001", Justification = "The life is disposed when the grain deactivates, which is a grain's end.")]
+internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices services, ServerOptions options, CompanionMetrics metrics, ILogger<CompanionGrain> logger) : Grain, ICompanionGrain
 {
-    // Private conversations live here only, so a grain holds a few at most; the oldest goes first.
-    private const int MaxPrivateConversations = 8;
-    private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly Dictionary<string, PrivateConversation> _private = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stopReflecting = new();
-    private Task _reflecting = Task.CompletedTask;
-    private readonly CancellationTokenSource _stopLearning = new();
-    private readonly Lock _learningGate = new();
-    private Task _learning = Task.CompletedTask;
-    private bool _learningRuns;
-    private bool _learnAgain;
-    private string? _openSession;
-    private Companion? _companion;
-    private int _replying;
-
-    // The session of this companion's last reply, and the newest stored turn before it: what a withdrawal takes back.
-    private (string SessionId, long After)? _lastReply;
+    private CompanionLife _life = null!;
 
     private string CompanionId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _life = new CompanionLife(CompanionId, services);
         metrics.Activated();
         ServerLog.CompanionActivated(logger, CompanionId);
         return Task.CompletedTask;
@@ -59,33 +43,18 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
     {
         metrics.Deactivated();
         ServerLog.CompanionDeactivated(logger, CompanionId, reason.ReasonCode.ToString());
-        _private.Clear();
-        await _stopReflecting.CancelAsync();
-        await _reflecting;
-        await _stopLearning.CancelAsync();
-        await _learning;
+        await _life.DisposeAsync();
     }
 
     public async Task<CompanionWoken> WakeAsync(string sessionId, CancellationToken cancellationToken)
     {
-        await _turn.WaitAsync(cancellationToken);
-        try
-        {
-            var awakening = await Companion.WakeAsync(CompanionId, sessionId, services, cancellationToken);
-            _companion = awakening.Companion;
-            var identity = awakening.Companion.Identity;
-            return new CompanionWoken(identity.CompanionId, identity.Name, identity.WokeAt, awakening.Greeting);
-        }
-        finally
-        {
-            _turn.Release();
-        }
+        var awakening = await _life.WakeAsync(sessionId, cancellationToken);
+        var identity = awakening.Companion.Identity;
+        return new CompanionWoken(identity.CompanionId, identity.Name, identity.WokeAt, awakening.Greeting);
     }
 
     public async IAsyncEnumerable<string> ReplyAsync(string personText, string sessionId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await _turn.WaitAsync(cancellationToken);
-        Interlocked.Exchange(ref _replying, 1);
         var started = services.Time.GetTimestamp();
 
         // One span per turn for operators: ids, counts and the outcome only, never the words.
@@ -95,279 +64,101 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         var tokens = 0;
         try
         {
-            _companion ??= (await Companion.WakeAsync(CompanionId, sessionId, services, cancellationToken)).Companion;
-            _lastReply = null;
-            var newest = await services.Store.GetRecentTurnsAsync(CompanionId, 1, cancellationToken);
-            _lastReply = (sessionId, newest is [var before] ? before.Id : 0);
-            var reply = _companion.ReplyAsync(personText, sessionId, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            await using (reply)
+            await foreach (var chunk in Translate(_life.ReplyAsync(personText, sessionId, cancellationToken), Refused, cancellationToken))
             {
-                var first = true;
-                while (true)
+                if (tokens == 0)
                 {
-                    try
-                    {
-                        if (!await reply.MoveNextAsync())
-                        {
-                            break;
-                        }
-                    }
-                    catch (SchedulerBusyException)
-                    {
-                        ServerLog.ModelBusy(logger, CompanionId);
-                        metrics.Refused();
-                        outcome = "busy";
-                        await UnstoreRefusedTurnAsync(sessionId);
-                        throw new CompanionBusyException(options.BusyRetryAfterSeconds);
-                    }
-                    catch (CompanionSwitchedOffException)
-                    {
-                        outcome = "off";
-                        throw new CompanionOffException();
-                    }
-
-                    if (first)
-                    {
-                        metrics.FirstToken(services.Time.GetElapsedTime(started));
-                        span?.AddEvent(new ActivityEvent("first token"));
-                        first = false;
-                    }
-
-                    metrics.Token();
-                    tokens++;
-                    yield return reply.Current;
+                    metrics.FirstToken(services.Time.GetElapsedTime(started));
+                    span?.AddEvent(new ActivityEvent("first token"));
                 }
+
+                metrics.Token();
+                tokens++;
+                yield return chunk;
             }
 
             metrics.TurnCompleted(services.Time.GetElapsedTime(started));
             outcome = "complete";
-            ReflectIfDue();
-            LearnInBackground(sessionId);
         }
         finally
         {
             span?.SetTag("kindred.turn.tokens", tokens);
             span?.SetTag("kindred.turn.outcome", outcome);
-            Interlocked.Exchange(ref _replying, 0);
-            _turn.Release();
         }
+
+        void Refused(Exception refusal) => outcome = refusal is CompanionBusyException ? "busy" : "off";
     }
 
-    // The person's turn is stored before the model is asked, so that nothing said is lost if the process dies. A
-    // refusal (429, "busy") tells the client to say it again, though: the refused turn must go, or the retry stores it
-    // twice. Turns of this companion are serialised on _turn, so what this session stored since the turn began is it.
-    private async Task UnstoreRefusedTurnAsync(string sessionId)
-    {
-        if (_lastReply is { } started && started.SessionId == sessionId)
-        {
-            _lastReply = null;
-            await ForgetTurnsSinceAsync(sessionId, started.After, CancellationToken.None);
-        }
-    }
+    public IAsyncEnumerable<string> PrivateReplyAsync(string personText, string conversationId, CancellationToken cancellationToken) =>
+        Translate(_life.ReplyPrivatelyAsync(personText, conversationId, cancellationToken), null, cancellationToken);
+
+    public Task EndPrivateAsync(string conversationId) => _life.EndPrivateAsync(conversationId);
 
     public async Task<int> WithdrawLastReplyAsync(string sessionId, CancellationToken cancellationToken)
     {
-        // After the reply's own turn has ended (and stored what was said): turns of this companion are serialised.
-        await _turn.WaitAsync(cancellationToken);
-        try
+        var forgotten = await _life.WithdrawLastExchangeAsync(sessionId, cancellationToken);
+        if (forgotten > 0)
         {
-            if (_lastReply is not { } last || last.SessionId != sessionId)
-            {
-                return 0;
-            }
-
-            _lastReply = null;
-            var forgotten = await ForgetTurnsSinceAsync(sessionId, last.After, cancellationToken);
             ServerLog.ReplyWithdrawn(logger, CompanionId, forgotten);
-            return forgotten;
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
-
-    /// <summary>Forgets the turns this session stored after turn <paramref name="after"/>: one reply's at most.</summary>
-    private async Task<int> ForgetTurnsSinceAsync(string sessionId, long after, CancellationToken cancellationToken)
-    {
-        // A reply stores two turns at most (the person's and its own); a few more are read in case another session
-        // of this companion spoke since, whose turns stay.
-        var recent = await services.Store.GetRecentTurnsAsync(CompanionId, 8, cancellationToken);
-        var forgotten = 0;
-        foreach (var turn in recent.Where(t => t.Id > after && t.SessionId == sessionId))
-        {
-            forgotten += await backend.Memory.ForgetTurnAsync(CompanionId, turn.Id, cancellationToken) ? 1 : 0;
         }
 
         return forgotten;
     }
 
-    public Task<bool> IsReplyingAsync() => Task.FromResult(Volatile.Read(ref _replying) == 1);
+    public async Task<long> SayAsync(string words, string sessionId, CancellationToken cancellationToken) =>
+        (await _life.SayAsync(words, sessionId, cancellationToken)).Id;
+
+    public Task<string?> SwitchOnAsync(string sessionId, CancellationToken cancellationToken) => _life.SwitchOnAsync(sessionId, cancellationToken);
+
+    public Task SwitchOffAsync(CancellationToken cancellationToken) => _life.SwitchOffAsync(cancellationToken);
+
+    public Task<bool> IsReplyingAsync() => Task.FromResult(_life.IsReplying);
 
     public async Task<bool> ForgetAsync(CancellationToken cancellationToken)
     {
-        await _turn.WaitAsync(cancellationToken);
-        try
-        {
-            _companion = null;
-            _private.Clear();
-            var forgotten = await backend.Memory.ForgetCompanionAsync(CompanionId, cancellationToken);
-            DeactivateOnIdle();
-            return forgotten;
-        }
-        finally
-        {
-            _turn.Release();
-        }
-    }
-
-    public async IAsyncEnumerable<string> PrivateReplyAsync(string personText, string conversationId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await _turn.WaitAsync(cancellationToken);
-        Interlocked.Exchange(ref _replying, 1);
-        try
-        {
-            _companion ??= (await Companion.WakeAsync(CompanionId, CompanionEndpoints.ApiSession, services, cancellationToken)).Companion;
-            if (!_private.TryGetValue(conversationId, out var conversation))
-            {
-                if (_private.Count >= MaxPrivateConversations)
-                {
-                    _private.Remove(_private.Keys.First());
-                }
-
-                conversation = new PrivateConversation(_companion.Identity, services);
-                _private[conversationId] = conversation;
-            }
-
-            var reply = conversation.ReplyAsync(personText, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            await using (reply)
-            {
-                while (true)
-                {
-                    try
-                    {
-                        if (!await reply.MoveNextAsync())
-                        {
-                            break;
-                        }
-                    }
-                    catch (SchedulerBusyException)
-                    {
-                        ServerLog.ModelBusy(logger, CompanionId);
-                        metrics.Refused();
-                        throw new CompanionBusyException(options.BusyRetryAfterSeconds);
-                    }
-                    catch (CompanionSwitchedOffException)
-                    {
-                        throw new CompanionOffException();
-                    }
-
-                    yield return reply.Current;
-                }
-            }
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _replying, 0);
-            _turn.Release();
-        }
-    }
-
-    public Task EndPrivateAsync(string conversationId)
-    {
-        _private.Remove(conversationId);
-        return Task.CompletedTask;
+        var forgotten = await _life.ForgetAsync(token => backend.Memory.ForgetCompanionAsync(CompanionId, token), cancellationToken);
+        DeactivateOnIdle();
+        return forgotten;
     }
 
     /// <summary>
-    /// Reflects in the background when enough has happened (or a day has passed): never on a reply's critical path, one
-    /// reflection at a time. A check-in it plans is handed to outreach at once.
+    /// The life's refusals in the contract's terms, which each channel then maps once (<see cref="Companions.ReplyStreams"/>):
+    /// a full model is 429 with Retry-After, switched off is 409.
     /// </summary>
-    private void ReflectIfDue()
+    private async IAsyncEnumerable<string> Translate(IAsyncEnumerable<string> reply, Action<Exception>? refused, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!_reflecting.IsCompleted)
+        var chunks = reply.GetAsyncEnumerator(cancellationToken);
+        await using (chunks)
         {
-            return;
-        }
-
-        var (reflector, life) = (inner.Reflector, inner.Life);
-
-        var companionId = CompanionId;
-        var token = _stopReflecting.Token;
-        _reflecting = Task.Run(
-            async () =>
+            while (true)
             {
+                Exception? refusal = null;
                 try
                 {
-                    if (!await life.IsOffAsync(companionId, token)
-                        && await reflector.ReflectIfDueAsync(companionId, token) is { CheckIn: not null })
+                    if (!await chunks.MoveNextAsync())
                     {
-                        await outreach.WakeAsync(companionId, token);
+                        yield break;
                     }
                 }
-                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                catch (ModelBusyException)
                 {
-                    // Deactivating: the reflection happens after a later turn.
+                    ServerLog.ModelBusy(logger, CompanionId);
+                    metrics.Refused();
+                    refusal = new CompanionBusyException(options.BusyRetryAfterSeconds);
                 }
-                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or System.Data.Common.DbException)
+                catch (CompanionSwitchedOffException)
                 {
-                    InnerServerLog.ReflectionFailed(logger, companionId, ex.GetType().Name);
+                    refusal = new CompanionOffException();
                 }
-            },
-            CancellationToken.None);
-    }
 
-    /// <summary>
-    /// Learns facts, people and summaries from the stored turns in the background: never on a reply's critical path,
-    /// one pass at a time. A turn that ends while a pass runs asks for one more pass, so none is left unread.
-    /// </summary>
-    private void LearnInBackground(string sessionId)
-    {
-        lock (_learningGate)
-        {
-            _openSession = sessionId;
-            if (_learningRuns)
-            {
-                _learnAgain = true;
-                return;
+                if (refusal is not null)
+                {
+                    refused?.Invoke(refusal);
+                    throw refusal;
+                }
+
+                yield return chunks.Current;
             }
-
-            _learningRuns = true;
         }
-
-        var companionId = CompanionId;
-        var token = _stopLearning.Token;
-        _learning = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    var openSession = sessionId;
-                    while (true)
-                    {
-                        await knowledge.LearnAsync(companionId, openSession, token);
-                        lock (_learningGate)
-                        {
-                            if (!_learnAgain)
-                            {
-                                _learningRuns = false;
-                                return;
-                            }
-
-                            _learnAgain = false;
-                            openSession = _openSession;
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (token.IsCancellationRequested)
-                {
-                    // Deactivating: the turns stay past the mark and the next activation's first turn reads them.
-                    lock (_learningGate)
-                    {
-                        _learningRuns = false;
-                    }
-                }
-            },
-            CancellationToken.None);
     }
 }

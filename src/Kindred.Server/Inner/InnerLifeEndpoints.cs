@@ -2,6 +2,7 @@ using System.Globalization;
 using Kindred.Core;
 using Kindred.Core.Inner;
 using Kindred.Server.Companions;
+using Kindred.Server.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -207,7 +208,7 @@ internal static class InnerLifeEndpoints
     }
 
     private static async Task<Results<Ok<SwitchView>, ValidationProblem>> FlipAsync(
-        string companionId, SwitchRequest request, ServerInnerLife inner, CompanionBackend backend, OutreachHub outreach, ILogger<OutreachHub> logger, CancellationToken cancellationToken)
+        string companionId, SwitchRequest request, ServerInnerLife inner, IGrainFactory grains, OutreachHub outreach, ILogger<OutreachHub> logger, CancellationToken cancellationToken)
     {
         if (request.On is not { } on)
         {
@@ -217,18 +218,17 @@ internal static class InnerLifeEndpoints
         string? said = null;
         if (on)
         {
-            said = await inner.Life.SwitchOnAsync(companionId, cancellationToken).ConfigureAwait(false);
+            // She says so, and remembers having said it (through her one owner), as in the terminal.
+            said = await grains.GetGrain<ICompanionGrain>(companionId).SwitchOnAsync(CompanionEndpoints.ApiSession, cancellationToken).ConfigureAwait(false);
             if (said is not null)
             {
-                // She says so, and remembers having said it, as in the terminal.
-                await backend.Store.AppendTurnAsync(new NewTurn(companionId, CompanionEndpoints.ApiSession, Speaker.Companion, said, inner.Time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 InnerServerLog.Switched(logger, companionId, "on");
                 await outreach.WakeAsync(companionId, cancellationToken).ConfigureAwait(false);
             }
         }
         else
         {
-            await inner.Life.SwitchOffAsync(companionId, cancellationToken).ConfigureAwait(false);
+            await grains.GetGrain<ICompanionGrain>(companionId).SwitchOffAsync(cancellationToken).ConfigureAwait(false);
             InnerServerLog.Switched(logger, companionId, "off");
         }
 

@@ -1,4 +1,5 @@
-using Kindred.Core;
+using Kindred.Core.Life;
+using Kindred.Server.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace Kindred.Server.Inner;
@@ -28,15 +29,15 @@ internal sealed class OutreachHub : IDisposable
     private static readonly TimeSpan Soonest = TimeSpan.FromSeconds(1);
     private readonly Dictionary<string, Connected> _connected = new(StringComparer.Ordinal);
     private readonly ServerInnerLife _inner;
-    private readonly CompanionBackend _backend;
+    private readonly IGrainFactory _grains;
     private readonly TimeSpan _recheck;
     private readonly ILogger<OutreachHub> _logger;
     private readonly CancellationTokenSource _stopping = new();
 
-    public OutreachHub(ServerInnerLife inner, CompanionBackend backend, ServerOptions options, ILogger<OutreachHub> logger)
+    public OutreachHub(ServerInnerLife inner, LifeEvents events, IGrainFactory grains, ServerOptions options, ILogger<OutreachHub> logger)
     {
         _inner = inner;
-        _backend = backend;
+        _grains = grains;
         _recheck = TimeSpan.FromSeconds(options.OutreachRecheckSeconds);
         _logger = logger;
         inner.Life.Perceived += (companionId, understanding) =>
@@ -46,6 +47,7 @@ internal sealed class OutreachHub : IDisposable
                 _ = WakeAsync(companionId, CancellationToken.None);
             }
         };
+        events.OutreachPlanned += companionId => _ = WakeAsync(companionId, CancellationToken.None);
     }
 
     /// <summary>
@@ -131,9 +133,9 @@ internal sealed class OutreachHub : IDisposable
             var pass = await scheduler.RunOnceAsync(companionId, _stopping.Token).ConfigureAwait(false);
             foreach (var (item, words) in pass.Delivered)
             {
-                // Claimed in the store already: it is hers to say now. Remembered as said, like any of her turns.
+                // Claimed in the store already: it is hers to say now. Remembered as said, through her one owner.
                 var session = (listeners.FirstOrDefault(l => !l.IsPrivate) ?? listeners[0]).SessionId;
-                await _backend.Store.AppendTurnAsync(new NewTurn(companionId, session, Speaker.Companion, words, _inner.Time.GetUtcNow()), _stopping.Token).ConfigureAwait(false);
+                await _grains.GetGrain<ICompanionGrain>(companionId).SayAsync(words, session, _stopping.Token).ConfigureAwait(false);
                 var sent = 0;
                 foreach (var listener in listeners)
                 {

@@ -1,43 +1,27 @@
 using Kindred.Core.Inner;
 using Kindred.Memory;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Kindred.Server.Inner;
 
 /// <summary>
-/// The inner life every companion on this silo shares: appraisal, the evolving persona, reminders and the switch
-/// (<see cref="Life"/>), reflection, and outreach scheduling. All of it is state in the store (SQLite or PostgreSQL), so
-/// any silo can serve any companion.
+/// The inner life the routes read and change (persona, moods, reminders, reflections, the switch's state), from the
+/// one wiring of a companion's life. All of it is state in the store (SQLite or PostgreSQL), so any silo can serve any
+/// companion; what a companion says goes through its grain.
 /// </summary>
-internal sealed class ServerInnerLife
+internal sealed class ServerInnerLife(InnerLife life, OutreachScheduler scheduler, IFullCompanionStore store, CompanionBackend backend)
 {
-    public ServerInnerLife(CompanionBackend backend, ILoggerFactory loggers)
-    {
-        ArgumentNullException.ThrowIfNull(backend);
-        Time = backend.Clock ?? TimeProvider.System;
-        Options = backend.Inner ?? new InnerLifeOptions();
-        Store = backend.Store;
-        Life = new InnerLife(Store, backend.Chat, Time, Options, loggers.CreateLogger<InnerLife>());
-        Scheduler = new OutreachScheduler(Store, Time, Options);
-        Reflector = new Reflector(Store, Store, Store, Life, backend.Chat, Time, Options);
-    }
-
-    public TimeProvider Time { get; }
-
-    public InnerLifeOptions Options { get; }
+    public TimeProvider Time { get; } = backend.Clock ?? TimeProvider.System;
 
     /// <summary>The store every part of the inner life keeps its state in.</summary>
-    public IFullCompanionStore Store { get; }
+    public IFullCompanionStore Store => store;
 
-    public InnerLife Life { get; }
+    public InnerLife Life => life;
 
-    public OutreachScheduler Scheduler { get; }
-
-    public Reflector Reflector { get; }
+    public OutreachScheduler Scheduler => scheduler;
 }
 
-/// <summary>Registers the inner life and outreach delivery.</summary>
+/// <summary>Registers the inner life's routes' view of it and outreach delivery.</summary>
 internal static class InnerLifeServices
 {
     public static IServiceCollection AddKindredInnerLife(this IServiceCollection services)

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Kindred.Core;
 using Kindred.Memory.Knowledge;
-using Kindred.Server.Companions;
+using Kindred.Core.Life;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kindred.Server.Tests.TestSupport;
@@ -13,14 +13,14 @@ namespace Kindred.Server.Tests.TestSupport;
 internal sealed class LearningPasses : IDisposable
 {
     private readonly TestServer _server;
-    private readonly ServerKnowledge _knowledge;
+    private readonly LifeEvents _knowledge;
     private readonly Channel<LearningPass> _passes = Channel.CreateUnbounded<LearningPass>();
 
     public LearningPasses(TestServer server)
     {
         _server = server;
-        _knowledge = server.Services.GetRequiredService<ServerKnowledge>();
-        _knowledge.PassEnded += OnPassEnded;
+        _knowledge = server.Services.GetRequiredService<LifeEvents>();
+        _knowledge.LearningPassEnded += OnPassEnded;
     }
 
     /// <summary>The next pass for the companion that ends (bounded only so a broken server fails instead of hanging).</summary>
@@ -47,7 +47,7 @@ internal sealed class LearningPasses : IDisposable
         }
     }
 
-    public void Dispose() => _knowledge.PassEnded -= OnPassEnded;
+    public void Dispose() => _knowledge.LearningPassEnded -= OnPassEnded;
 
     private void OnPassEnded(object? sender, LearningPass pass) => _passes.Writer.TryWrite(pass);
 }
