@@ -10,7 +10,7 @@ public sealed class InnerLifeCommandTests
 {
     // Short replies keep the runs quick; the inner life does not depend on what the model says. The model's own
     // appraisal is off here: stories260K cannot give one (that fallback is tested in Kindred.Models.Tests), and a
-    // second model call per turn intermittently stalls the single-sequence scheduler under test load (see README).
+    // second model call per turn intermittently stalls the single-sequence scheduler under test load (docs/companion.md, "Inner life").
     private const string Config = """{ "Inner": { "TimeZoneId": "Europe/London", "AppraiseWithModel": false }, "Companion": { "MaxReplyTokens": 16 } }""";
 
     private static Task<KindredProcess> ChatAsync(DataDirectory data, string input, params string[] extra) =>

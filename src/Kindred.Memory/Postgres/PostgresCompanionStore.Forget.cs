@@ -16,7 +16,7 @@ namespace Kindred.Memory.Postgres;
 //   archives, replicas and backups are kept.
 // For forgetting down to the bytes, an operator runs, off-peak: VACUUM FULL turns, turn_vectors, companions (rewrites
 // the tables into new files; it locks them meanwhile); REINDEX TABLE CONCURRENTLY turns; CHECKPOINT; and keeps WAL
-// archives and backups on a retention they can honour (or encrypted at rest). README "PostgreSQL store" says the same.
+// archives and backups on a retention they can honour (or encrypted at rest). docs/storage.md "Forgetting" says the same.
 // Knowledge and the inner life (schema step 2) follow the same rules: their tables are vacuumed with the turns'.
 public sealed partial class PostgresCompanionStore
 {

@@ -15,7 +15,7 @@ public enum RecallFusion
 
 /// <summary>
 /// The weights of recall's signals. The defaults were chosen on LoCoMo dev conversations by leave-one-conversation-out
-/// (see the README); each signal stands for a general habit of conversation, not a trait of one dataset.
+/// (docs/performance.md, "Memory recall on LoCoMo"); each signal stands for a general habit of conversation, not a trait of one dataset.
 /// </summary>
 public sealed record RecallOptions
 {

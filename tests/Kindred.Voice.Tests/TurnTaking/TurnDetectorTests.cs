@@ -128,14 +128,6 @@ public sealed class TurnDetectorTests
         Assert.Equal("ContinuationWindow", window.ParamName);
     }
 
-    [Fact]
-    public void A_missing_silero_model_falls_back_to_the_energy_detector()
-    {
-        using var detector = SileroVoiceActivityDetector.CreateBest(Path.GetTempPath());
-
-        Assert.IsType<EnergyVoiceActivityDetector>(detector);
-    }
-
     private static async Task<short[]> SpeechAsync(string text) => (await Speech.FliteAsync(text)).ResampledTo(16_000).Samples;
 
     private static TimeSpan Duration(short[] samples) => TimeSpan.FromSeconds(samples.Length / 16_000.0);

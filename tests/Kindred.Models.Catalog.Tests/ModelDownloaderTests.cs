@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using Kindred.Models.Catalog;
+using Kindred.Models.Catalog.Tests.TestSupport;
 using Kindred.Models.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Kindred.Models.Tests.Catalog;
+namespace Kindred.Models.Catalog.Tests;
 
 public sealed class ModelDownloaderTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Kindred.Models.Tests.TestSupport;
+namespace Kindred.Models.Catalog.Tests.TestSupport;
 
 /// <summary>A read-only stream over another that can fail or hang after a given number of bytes, for broken-connection tests.</summary>
 internal sealed class ScriptedStream(Stream inner, long failAfter, Func<CancellationToken, Task<int>> whenReached) : Stream

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Kindred.Models.Catalog;
 
-namespace Kindred.Models.Tests.TestSupport;
+namespace Kindred.Models.Catalog.Tests.TestSupport;
 
 /// <summary>
 /// An in-process stand-in for a model host: an <see cref="HttpMessageHandler"/> that serves one file and honours

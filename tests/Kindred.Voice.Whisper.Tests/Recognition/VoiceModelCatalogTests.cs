@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Kindred.Models.Catalog;
 
-namespace Kindred.Voice.Tests.Recognition;
+namespace Kindred.Voice.Whisper.Tests.Recognition;
 
 public sealed class VoiceModelCatalogTests : IDisposable
 {

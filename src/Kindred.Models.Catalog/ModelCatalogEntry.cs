@@ -1,6 +1,6 @@
 namespace Kindred.Models.Catalog;
 
-/// <summary>A chat model Kindred knows how to download and verify.</summary>
+/// <summary>A model file Kindred knows how to download and verify: a chat model here, a speech model in <c>Kindred.Voice.Whisper</c>.</summary>
 /// <param name="Name">Short name a person types, e.g. <c>qwen2.5-1.5b-instruct</c>; matched case-insensitively.</param>
 /// <param name="FileName">File name in the models folder; a bare name, never a path.</param>
 /// <param name="Url">Direct download URL, pinned to a repository commit so the bytes behind it cannot change.</param>

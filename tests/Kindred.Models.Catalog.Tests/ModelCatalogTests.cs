@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
-using Kindred.Models.Catalog;
 
-namespace Kindred.Models.Tests.Catalog;
+namespace Kindred.Models.Catalog.Tests;
 
 public sealed partial class ModelCatalogTests
 {

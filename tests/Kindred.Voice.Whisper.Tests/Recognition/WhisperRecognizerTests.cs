@@ -1,9 +1,9 @@
 using Kindred.Voice.Recognition;
 
-namespace Kindred.Voice.Tests.Recognition;
+namespace Kindred.Voice.Whisper.Tests.Recognition;
 
 // No Whisper model is available offline, so these prove the checks in front of whisper.cpp; recognition itself is
-// exercised by hand with a pulled model (see the README).
+// exercised by hand with a pulled model (docs/voice.md).
 public sealed class WhisperRecognizerTests
 {
     [Fact]
