@@ -1,5 +1,4 @@
 using Kindred.Server.Companions;
-using Kindred.Server.Contracts;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -14,15 +13,9 @@ internal sealed class BusyExceptionHandler(ILogger<BusyExceptionHandler> logger)
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is CompanionBusyException busy)
+        if (Refusal.Of(exception) is { } refusal)
         {
-            await ReplyStreams.Busy(httpContext, busy).ConfigureAwait(false);
-            return true;
-        }
-
-        if (exception is CompanionOffException off)
-        {
-            await ReplyStreams.Off(httpContext, off).ConfigureAwait(false);
+            await ReplyStreams.RefuseAsync(httpContext, refusal).ConfigureAwait(false);
             return true;
         }
 

@@ -302,14 +302,9 @@ internal sealed partial class LiveConversation
             {
                 status = utterance > 0 && Volatile.Read(ref _voice.Continued) >= utterance ? "withdrawn" : "interrupted";
             }
-            catch (CompanionBusyException busy)
+            catch (Exception error) when (Refusal.Of(error) is { } refusal)
             {
-                await SendAsync(Error("busy", busy.Message) with { RetryAfter = busy.RetryAfterSeconds }, CancellationToken.None).ConfigureAwait(false);
-                status = null;
-            }
-            catch (CompanionOffException off)
-            {
-                await SendAsync(Error("off", off.Message), CancellationToken.None).ConfigureAwait(false);
+                await SendAsync(Refused(refusal), CancellationToken.None).ConfigureAwait(false);
                 status = null;
             }
             finally

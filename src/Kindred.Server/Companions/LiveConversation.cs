@@ -180,14 +180,9 @@ internal sealed partial class LiveConversation : IDisposable
         {
             status = "interrupted";
         }
-        catch (CompanionBusyException busy)
+        catch (Exception error) when (Refusal.Of(error) is { } refusal)
         {
-            await SendAsync(Error("busy", busy.Message) with { RetryAfter = busy.RetryAfterSeconds }, CancellationToken.None).ConfigureAwait(false);
-            return;
-        }
-        catch (CompanionOffException off)
-        {
-            await SendAsync(Error("off", off.Message), CancellationToken.None).ConfigureAwait(false);
+            await SendAsync(Refused(refusal), CancellationToken.None).ConfigureAwait(false);
             return;
         }
         catch (WebSocketException)
@@ -280,6 +275,9 @@ internal sealed partial class LiveConversation : IDisposable
     }
 
     private static ServerMessage Error(string code, string message) => new("error") { Code = code, Message = message };
+
+    /// <summary>A refused turn on the WebSocket: an <c>error</c> message with the refusal's code (and retry time when busy).</summary>
+    private static ServerMessage Refused(Refusal refusal) => Error(refusal.Code, refusal.Message) with { RetryAfter = refusal.RetryAfterSeconds };
 
     private sealed record ClientMessage(string? Type, string? Text)
     {

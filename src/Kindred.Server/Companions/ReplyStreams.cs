@@ -35,14 +35,9 @@ internal static class ReplyStreams
             {
                 more = await reply.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (CompanionBusyException busy)
+            catch (Exception error) when (Refusal.Of(error) is { } refusal)
             {
-                await Busy(context, busy).ConfigureAwait(false);
-                return;
-            }
-            catch (CompanionOffException off)
-            {
-                await Off(context, off).ConfigureAwait(false);
+                await RefuseAsync(context, refusal).ConfigureAwait(false);
                 return;
             }
 
@@ -58,15 +53,16 @@ internal static class ReplyStreams
         }
     }
 
-    internal static Task Busy(HttpContext context, CompanionBusyException busy)
+    /// <summary>A refused turn on REST and SSE: a problem with the refusal's status (and Retry-After when busy).</summary>
+    internal static Task RefuseAsync(HttpContext context, Refusal refusal)
     {
-        context.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Problem(title: "The model is busy with other conversations; try again in a moment.", statusCode: StatusCodes.Status429TooManyRequests)
-            .ExecuteAsync(context);
-    }
+        if (refusal.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
 
-    internal static Task Off(HttpContext context, CompanionOffException off) =>
-        TypedResults.Problem(title: "She is switched off.", detail: off.Message, statusCode: StatusCodes.Status409Conflict).ExecuteAsync(context);
+        return TypedResults.Problem(title: refusal.Title, detail: refusal.Code == "off" ? refusal.Message : null, statusCode: refusal.Status).ExecuteAsync(context);
+    }
 
     private static async Task WriteEventAsync<T>(HttpResponse response, string name, T data, CancellationToken cancellationToken)
     {

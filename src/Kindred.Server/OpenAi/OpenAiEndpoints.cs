@@ -94,15 +94,16 @@ internal static class OpenAiEndpoints
             {
                 more = await reply.MoveNextAsync().ConfigureAwait(false);
             }
-            catch (CompanionBusyException busy)
+            catch (Exception error) when (Refusal.Of(error) is { } refusal)
             {
-                context.Response.Headers.RetryAfter = busy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await ErrorAsync(context, StatusCodes.Status429TooManyRequests, busy.Message, "rate_limit_error", "model_busy").ConfigureAwait(false);
-                return;
-            }
-            catch (CompanionOffException off)
-            {
-                await ErrorAsync(context, StatusCodes.Status409Conflict, off.Message, "invalid_request_error", "companion_off").ConfigureAwait(false);
+                // A refused turn in OpenAI's terms: busy is a rate limit, off an invalid request.
+                if (refusal.RetryAfterSeconds is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                var (type, code) = refusal.Code == "busy" ? ("rate_limit_error", "model_busy") : ("invalid_request_error", "companion_off");
+                await ErrorAsync(context, refusal.Status, refusal.Message, type, code).ConfigureAwait(false);
                 return;
             }
 
