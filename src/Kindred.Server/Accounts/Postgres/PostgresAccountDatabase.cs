@@ -77,19 +77,7 @@ internal sealed class PostgresAccountDatabase : AccountDatabase
     /// <exception cref="InvalidOperationException">The server cannot be reached or refuses the login, or a newer Kindred wrote the tables.</exception>
     public static async Task<PostgresAccountDatabase> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        NpgsqlConnectionStringBuilder settings;
-        try
-        {
-            settings = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException)
-        {
-            throw new ArgumentException($"The PostgreSQL connection string is not valid: {ex.Message}", nameof(connectionString), ex);
-        }
-
-        // Per session, whatever the server's default: a sign-up or revocation that has returned is on disk.
-        settings.Options = $"{settings.Options} -c synchronous_commit=on".Trim();
+        var settings = DurableSettings(connectionString);
         var where = $"{settings.Host}:{settings.Port}/{settings.Database}"; // never the password
         var database = new PostgresAccountDatabase(NpgsqlDataSource.Create(settings));
         try
@@ -97,15 +85,32 @@ internal sealed class PostgresAccountDatabase : AccountDatabase
             await database.UpgradeSchemaAsync(where, cancellationToken).ConfigureAwait(false);
             return database;
         }
-        catch (NpgsqlException ex)
+        catch (Exception ex)
         {
             database.Dispose();
-            throw new InvalidOperationException($"Cannot open the accounts in PostgreSQL at {where}: {ex.Message}", ex);
-        }
-        catch
-        {
-            database.Dispose();
+            if (ex is NpgsqlException)
+            {
+                throw new InvalidOperationException($"Cannot open the accounts in PostgreSQL at {where}: {ex.Message}", ex);
+            }
+
             throw;
+        }
+    }
+
+    /// <summary>The connection string's settings, with every commit flushed to disk whatever the server's default.</summary>
+    private static NpgsqlConnectionStringBuilder DurableSettings(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        try
+        {
+            var settings = new NpgsqlConnectionStringBuilder(connectionString);
+            settings.Options = $"{settings.Options} -c synchronous_commit=on".Trim();
+            return settings;
+        }
+        catch (FormatException ex)
+        {
+            // The builder's own ArgumentException already names the bad keyword; a bad value comes as this.
+            throw new ArgumentException($"The PostgreSQL connection string is not valid: {ex.Message}", nameof(connectionString), ex);
         }
     }
 
