@@ -19,6 +19,9 @@ namespace Kindred.Server;
 /// <param name="Inner">How the companions' inner life runs (default <see cref="InnerLifeOptions"/>'s defaults).</param>
 /// <param name="Extractor">How facts, people and session summaries are learned after a turn, in the background (default
 /// the built-in rules; the CLI passes a <see cref="ModelExtractor"/> when a remote chat model is configured).</param>
+/// <param name="StoreSettings">Where <paramref name="Store"/> is, which is also where accounts are kept: in its PostgreSQL
+/// database when the provider is "postgres" (no shared data folder for a cluster), otherwise in accounts.db in
+/// <paramref name="DataDirectory"/> (also when null).</param>
 public sealed record CompanionBackend(
     IFullCompanionStore Store,
     MemoryIndex Memory,
@@ -30,4 +33,5 @@ public sealed record CompanionBackend(
     BatchScheduler? Scheduler = null,
     TimeProvider? Clock = null,
     InnerLifeOptions? Inner = null,
-    IKnowledgeExtractor? Extractor = null);
+    IKnowledgeExtractor? Extractor = null,
+    StoreOptions? StoreSettings = null);

@@ -40,7 +40,7 @@ public static class KindredServer
         ArgumentNullException.ThrowIfNull(backend);
         options.Validate();
         backend.Companion.Validate();
-        var accounts = await AccountStore.OpenAsync(Path.Combine(backend.DataDirectory, "accounts.db"), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        var accounts = await AccountStore.OpenAsync(backend.StoreSettings, backend.DataDirectory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KindredServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();

@@ -97,6 +97,16 @@ public sealed class AccountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_name_with_control_characters_or_an_unknown_key_id_is_a_4xx_not_a_failure()
+    {
+        using var client = await _server.SignedInClientAsync();
+
+        var named = await client.PostAsJsonAsync("/api/keys", new { name = "my\u0000script" });
+        Assert.Equal(HttpStatusCode.BadRequest, named.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/api/keys/key_nobody")).StatusCode);
+    }
+
+    [Fact]
     public async Task Health_and_readiness_answer_once_the_server_has_started()
     {
         Assert.Equal(HttpStatusCode.OK, (await _server.Http.GetAsync("/health/live")).StatusCode);

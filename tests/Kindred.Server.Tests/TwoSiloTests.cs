@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Kindred.Core;
+using Kindred.Memory;
 using Kindred.Memory.Postgres;
 using Kindred.Memory.Recall;
 using Kindred.Memory.Tests.Contract;
@@ -17,9 +18,10 @@ using Orleans.Runtime;
 namespace Kindred.Server.Tests;
 
 /// <summary>
-/// Two Kindred hosts in one test, each with its own ports, model and store connection, clustered through Orleans'
-/// ADO.NET provider on a real PostgreSQL (the tables made by Kindred's own set-up) and sharing the PostgreSQL store:
-/// a companion is active on exactly one silo, and a turn sent through either host reaches it.
+/// Two Kindred hosts in one test, each with its own ports, model, store connection and data folder, clustered through
+/// Orleans' ADO.NET provider on a real PostgreSQL (the tables made by Kindred's own set-up) and sharing the PostgreSQL
+/// store, accounts included: a companion is active on exactly one silo, a turn sent through either host reaches it, and
+/// an account made through one host signs in through the other.
 /// </summary>
 public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
@@ -27,10 +29,9 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
     public async Task A_companion_is_active_on_one_silo_and_a_turn_through_either_host_reaches_it()
     {
         var database = await postgres.CreateDatabaseAsync("t_two_silos");
-        var dataDirectory = Directory.CreateTempSubdirectory("kindred-two-silos-").FullName;
         var cluster = "two-silos-" + Guid.NewGuid().ToString("N")[..8];
-        await using var first = await SiloHost.StartAsync(database, dataDirectory, cluster);
-        await using var second = await SiloHost.StartAsync(database, dataDirectory, cluster);
+        await using var first = await SiloHost.StartAsync(database, cluster);
+        await using var second = await SiloHost.StartAsync(database, cluster);
         await first.WaitForActiveSilosAsync(2);
 
         using var client = await SignedInClientAsync(first.Http);
@@ -55,9 +56,49 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
         var activations = await first.ActivationsOfAsync(companionId);
         Assert.Single(activations);
         Assert.Equal(activations, await second.ActivationsOfAsync(companionId));
+    }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(dataDirectory, recursive: true);
+    [Fact]
+    public async Task An_account_made_through_one_silo_signs_in_through_the_other_with_no_shared_data_folder()
+    {
+        var database = await postgres.CreateDatabaseAsync("t_two_silo_accounts");
+        var cluster = "two-silo-accounts-" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = await SiloHost.StartAsync(database, cluster);
+        await using var second = await SiloHost.StartAsync(database, cluster);
+        var credentials = new { username = "Ines", password = "correct horse battery" };
+
+        Assert.Equal(HttpStatusCode.Created, (await first.Http.PostAsJsonAsync("/api/accounts", credentials)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await second.Http.PostAsJsonAsync("/api/accounts", credentials with { username = "INES" })).StatusCode);
+        var signIn = await second.Http.PostAsJsonAsync("/api/sessions", credentials with { username = "ines" });
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        var token = (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var badName = await second.Http.PostAsJsonAsync("/api/sessions", credentials with { username = "in\u0000es" });
+        Assert.Equal(HttpStatusCode.Unauthorized, badName.StatusCode);
+
+        // The token from the second silo works on the first; a key made on the first is revoked through the second.
+        using var throughFirst = Bearer(first.Address, token);
+        using var throughSecond = Bearer(second.Address, token);
+        var key = await throughFirst.PostAsJsonAsync("/api/keys", new { name = "laptop" });
+        Assert.Equal(HttpStatusCode.Created, key.StatusCode);
+        var keyBody = await key.Content.ReadFromJsonAsync<JsonElement>();
+        using var withKey = Bearer(second.Address, keyBody.GetProperty("key").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, (await withKey.GetAsync("/api/keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await throughSecond.DeleteAsync($"/api/keys/{keyBody.GetProperty("id").GetString()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await withKey.GetAsync("/api/keys")).StatusCode);
+
+        // Signing out through one silo ends the token on the other at once.
+        Assert.Equal(HttpStatusCode.NoContent, (await throughFirst.DeleteAsync("/api/sessions/current")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await throughSecond.GetAsync("/api/keys")).StatusCode);
+
+        Assert.False(File.Exists(Path.Combine(first.DataDirectory, "accounts.db")));
+        Assert.False(File.Exists(Path.Combine(second.DataDirectory, "accounts.db")));
+    }
+
+    private static HttpClient Bearer(Uri address, string secret)
+    {
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+        return client;
     }
 
     private static async Task<HttpClient> SignedInClientAsync(HttpClient http)
@@ -71,7 +112,7 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
         return client;
     }
 
-    /// <summary>One silo: its own model, embedder and store connection; the data folder (accounts) is shared.</summary>
+    /// <summary>One silo: its own model, embedder, store connection and data folder; accounts are in the PostgreSQL store.</summary>
     private sealed class SiloHost : IAsyncDisposable
     {
         private readonly WebApplication _app;
@@ -80,8 +121,9 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
         private readonly MiniLmEmbeddingGenerator _embedder;
         private readonly LocalModel _model;
 
-        private SiloHost(WebApplication app, PostgresCompanionStore store, MemoryIndex memory, MiniLmEmbeddingGenerator embedder, LocalModel model)
+        private SiloHost(WebApplication app, PostgresCompanionStore store, MemoryIndex memory, MiniLmEmbeddingGenerator embedder, LocalModel model, string dataDirectory)
         {
+            DataDirectory = dataDirectory;
             _app = app;
             _store = store;
             _memory = memory;
@@ -95,13 +137,17 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
 
         public HttpClient Http { get; }
 
-        public static async Task<SiloHost> StartAsync(string database, string dataDirectory, string cluster)
+        public string DataDirectory { get; }
+
+        public static async Task<SiloHost> StartAsync(string database, string cluster)
         {
+            var dataDirectory = Directory.CreateTempSubdirectory("kindred-silo-").FullName;
             var store = await PostgresCompanionStore.OpenAsync(database, TimeProvider.System, CancellationToken.None);
             var embedder = new MiniLmEmbeddingGenerator(threadsPerCall: 1);
             var memory = new MemoryIndex(store, embedder);
             var model = LocalModel.Load(new LocalModelOptions { ModelPath = SharedModels.Stories260K, MaxConcurrentSequences = 1, ContextLength = 512, Threads = 1 });
-            var backend = new CompanionBackend(store, memory, model.AsChatClient(), model, "test-model", dataDirectory, new CompanionOptions { MaxReplyTokens = 16 }, model.Scheduler);
+            var backend = new CompanionBackend(store, memory, model.AsChatClient(), model, "test-model", dataDirectory, new CompanionOptions { MaxReplyTokens = 16 }, model.Scheduler,
+                StoreSettings: new StoreOptions { Provider = StoreOptions.PostgresProvider, ConnectionString = database });
             var options = new ServerOptions
             {
                 Port = 0,
@@ -115,7 +161,7 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
             };
             var app = await KindredServer.BuildAsync(options, backend, null, CancellationToken.None);
             await app.StartAsync();
-            return new SiloHost(app, store, memory, embedder, model);
+            return new SiloHost(app, store, memory, embedder, model, dataDirectory);
         }
 
         /// <summary>Waits (on membership updates, not a clock) until the cluster has this many active silos.</summary>
@@ -149,6 +195,7 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
             _embedder.Dispose();
             _model.Dispose();
             await _store.DisposeAsync();
+            Directory.Delete(DataDirectory, recursive: true);
         }
 
         private static int FreePort()

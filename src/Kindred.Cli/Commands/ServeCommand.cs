@@ -56,7 +56,7 @@ public sealed class ServeCommand(IAnsiConsole console) : AsyncCommand<ServeComma
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         using var loggers = LoggerFactory.Create(Logging);
         var extractor = runtime.KnowledgeExtractor(loggers.CreateLogger<ServeCommand>());
-        var backend = new CompanionBackend(runtime.FullStore, runtime.Memory, runtime.Chat, runtime.Tokens, runtime.ModelDescription, dataDirectory, resolved.Companion, scheduler, Inner: resolved.Inner, Extractor: extractor);
+        var backend = new CompanionBackend(runtime.FullStore, runtime.Memory, runtime.Chat, runtime.Tokens, runtime.ModelDescription, dataDirectory, resolved.Companion, scheduler, Inner: resolved.Inner, Extractor: extractor, StoreSettings: resolved.Store);
         await using var app = await KindredServer.BuildAsync(resolved.Server, backend, Logging, cancellationToken);
         await app.StartAsync(cancellationToken);
         console.MarkupLine($"Kindred is listening on [bold]{app.ListeningAddress().ToString().EscapeMarkup()}[/] with {runtime.ModelDescription.EscapeMarkup()}. Ctrl+C stops it.");

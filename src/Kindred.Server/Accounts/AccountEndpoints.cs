@@ -69,9 +69,9 @@ internal static class AccountEndpoints
         CreateApiKeyRequest request, HttpContext context, AccountStore accounts, CancellationToken cancellationToken)
     {
         var name = request.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 100)
+        if (!Credentials.IsKeyName(name))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A key needs a name of 1–100 characters."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["A key needs a name of 1–100 characters, none of them control characters."] });
         }
 
         var key = await accounts.IssueApiKeyAsync(context.User.AccountId(), name, cancellationToken).ConfigureAwait(false);
@@ -87,14 +87,13 @@ internal static class AccountEndpoints
             : TypedResults.NotFound();
 }
 
-/// <summary>What a username and a password must look like.</summary>
+/// <summary>What a username, a password and an API key's name must look like, whichever database keeps them.</summary>
 internal static class Credentials
 {
     public static Dictionary<string, string[]> Check(string? username, string? password)
     {
         var errors = new Dictionary<string, string[]>();
-        var name = username?.Trim() ?? "";
-        if (name.Length is < 3 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@'))
+        if (!IsUsername(username?.Trim()))
         {
             errors["username"] = ["A username is 3–64 letters, digits, '.', '_', '-' or '@'."];
         }
@@ -106,6 +105,13 @@ internal static class Credentials
 
         return errors;
     }
+
+    /// <summary>3–64 ASCII letters, digits, '.', '_', '-' or '@' (compared ignoring case).</summary>
+    public static bool IsUsername(string? name) =>
+        name is { Length: >= 3 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
+
+    /// <summary>1–100 characters, none of them control characters (a name is shown in lists and cannot hold U+0000 in PostgreSQL).</summary>
+    public static bool IsKeyName(string name) => name.Length is > 0 and <= 100 && !name.Any(char.IsControl);
 }
 
 public sealed record SignUpRequest(string? Username, string? Password);

@@ -1,123 +1,94 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Kindred.Server.Accounts.Postgres;
+using Kindred.Server.Accounts.Sqlite;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
+using StoreOptions = Kindred.Memory.StoreOptions;
 
 namespace Kindred.Server.Accounts;
 
 /// <summary>
-/// Accounts, their credentials and which companions they own, in their own SQLite file (accounts.db) beside the
-/// companion store. Passwords are hashed with ASP.NET Core Identity's hasher (PBKDF2-HMAC-SHA512, 100,000
-/// iterations); tokens and API keys are random 256-bit secrets of which only the SHA-256 is stored, so a copy of
-/// the file signs nobody in.
+/// Accounts, their credentials, which companions they own and the voices those speak with: every rule here, once,
+/// whichever database keeps them (an <see cref="AccountDatabase"/>: accounts.db beside the companion store by
+/// default, or the companions' PostgreSQL database). Passwords are hashed with ASP.NET Core Identity's hasher
+/// (PBKDF2-HMAC-SHA512, 100,000 iterations); tokens and API keys are random 256-bit secrets of which only the SHA-256
+/// is stored, so a copy of the database signs nobody in.
 /// </summary>
 public sealed partial class AccountStore : IDisposable
 {
+    /// <summary>The SQLite file's name in the data folder.</summary>
+    public const string FileName = "accounts.db";
+
     private const string SessionPrefix = "kdt_";
     private const string ApiKeyPrefix = "kdk_";
 
-    private static readonly string[] Steps =
-    [
-        """
-        CREATE TABLE accounts (
-            id            TEXT PRIMARY KEY NOT NULL,
-            username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            password_hash TEXT NOT NULL,
-            created_at    TEXT NOT NULL
-        ) STRICT;
+    private static readonly string DummyHash = new PasswordHasher<string>().HashPassword("", "not a password anyone has");
 
-        -- kind 0: a sign-in token; kind 1: an API key. Only the secret's SHA-256 is kept.
-        CREATE TABLE credentials (
-            id          TEXT PRIMARY KEY NOT NULL,
-            account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            kind        INTEGER NOT NULL,
-            name        TEXT NOT NULL,
-            secret_hash BLOB NOT NULL UNIQUE,
-            created_at  TEXT NOT NULL,
-            expires_at  TEXT NULL,
-            revoked_at  TEXT NULL
-        ) STRICT;
-
-        CREATE INDEX credentials_by_account ON credentials (account_id, kind);
-
-        CREATE TABLE companion_owners (
-            companion_id TEXT PRIMARY KEY NOT NULL,
-            account_id   TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-            created_at   TEXT NOT NULL
-        ) STRICT;
-
-        CREATE INDEX companion_owners_by_account ON companion_owners (account_id, created_at);
-        """,
-        // The voice a companion speaks with (null: the server's default); it goes when the companion goes.
-        """
-        ALTER TABLE companion_owners ADD COLUMN voice TEXT NULL;
-        """,
-    ];
-
-    private readonly string _connectionString;
+    private readonly AccountDatabase _database;
     private readonly TimeProvider _time;
     private readonly PasswordHasher<string> _hasher = new();
 
-    private AccountStore(string connectionString, TimeProvider time)
+    private AccountStore(AccountDatabase database, TimeProvider time)
     {
-        _connectionString = connectionString;
+        _database = database;
         _time = time;
     }
 
-    /// <summary>Opens (creating if missing) the account database at <paramref name="path"/> and brings its schema up to date.</summary>
-    public static async Task<AccountStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the accounts where the companions are: in their PostgreSQL database when <paramref name="store"/> says
+    /// "postgres", otherwise in <see cref="FileName"/> in <paramref name="dataDirectory"/> (also when it is null).
+    /// </summary>
+    public static Task<AccountStore> OpenAsync(StoreOptions? store, string dataDirectory, TimeProvider time, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var connectionString = new SqliteConnectionStringBuilder
+        if (store is { UsesPostgres: true })
         {
-            DataSource = full,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            ForeignKeys = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        var store = new AccountStore(connectionString, time);
-        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
-        return store;
+            store.Validate();
+            return OpenPostgresAsync(store.ConnectionString!, time, cancellationToken);
+        }
+
+        return OpenAsync(Path.Combine(dataDirectory, FileName), time, cancellationToken);
     }
 
-    /// <summary>Creates an account. Returns null when the username is taken.</summary>
+    /// <summary>Opens (creating if missing) the SQLite account file at <paramref name="path"/> and brings its schema up to date.</summary>
+    public static async Task<AccountStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken) =>
+        new(await SqliteAccountDatabase.OpenAsync(path, cancellationToken).ConfigureAwait(false), time);
+
+    /// <summary>Opens the accounts in a PostgreSQL database, creating their tables if it has none.</summary>
+    /// <exception cref="ArgumentException">The connection string is malformed.</exception>
+    /// <exception cref="InvalidOperationException">The server cannot be reached or refuses the login, or a newer Kindred wrote the tables.</exception>
+    public static async Task<AccountStore> OpenPostgresAsync(string connectionString, TimeProvider time, CancellationToken cancellationToken) =>
+        new(await PostgresAccountDatabase.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false), time);
+
+    /// <summary>Creates an account. Returns null when the username is taken, whatever its case.</summary>
+    /// <exception cref="ArgumentException">The username or password breaks <see cref="Credentials"/>' rules (the endpoint checks first).</exception>
     public async Task<string?> CreateAccountAsync(string username, string password, CancellationToken cancellationToken)
     {
+        if (Credentials.Check(username, password).Count > 0)
+        {
+            throw new ArgumentException("A username is 3–64 letters, digits, '.', '_', '-' or '@', and a password 8–1024 characters.");
+        }
+
         var id = NewId("acc_");
         var hash = _hasher.HashPassword(id, password);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO accounts (id, username, password_hash, created_at) VALUES ($id, $u, $h, $at) ON CONFLICT (username) DO NOTHING;";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$u", username);
-        command.Parameters.AddWithValue("$h", hash);
-        command.Parameters.AddWithValue("$at", Now());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1 ? id : null;
+        return await _database.InsertAccountAsync(id, username, hash, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false) ? id : null;
     }
 
     /// <summary>The account id when the username and password match; otherwise null (which one was wrong is not told).</summary>
     public async Task<string?> CheckPasswordAsync(string username, string password, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, password_hash FROM accounts WHERE username = $u;";
-        command.Parameters.AddWithValue("$u", username);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        // A name no account can have is not looked up (PostgreSQL would refuse some), but still costs a hash.
+        var stored = Credentials.IsUsername(username)
+            ? await _database.FindAccountAsync(username, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (stored is null)
         {
             // Hash anyway, so a missing username takes as long as a wrong password.
             _hasher.VerifyHashedPassword("", DummyHash, password);
             return null;
         }
 
-        var id = reader.GetString(0);
-        var result = _hasher.VerifyHashedPassword(id, reader.GetString(1), password);
-        return result == PasswordVerificationResult.Failed ? null : id;
+        var result = _hasher.VerifyHashedPassword(stored.AccountId, stored.PasswordHash, password);
+        return result == PasswordVerificationResult.Failed ? null : stored.AccountId;
     }
 
     /// <summary>Issues a sign-in token valid for <paramref name="lifetime"/>.</summary>
@@ -125,8 +96,11 @@ public sealed partial class AccountStore : IDisposable
         IssueAsync(accountId, CredentialKind.SessionToken, "sign-in", _time.GetUtcNow() + lifetime, cancellationToken);
 
     /// <summary>Issues an API key (no expiry; revoke it to end it).</summary>
+    /// <exception cref="ArgumentException">The name breaks <see cref="Credentials.IsKeyName"/> (the endpoint checks first).</exception>
     public Task<IssuedCredential> IssueApiKeyAsync(string accountId, string name, CancellationToken cancellationToken) =>
-        IssueAsync(accountId, CredentialKind.ApiKey, name, null, cancellationToken);
+        Credentials.IsKeyName(name)
+            ? IssueAsync(accountId, CredentialKind.ApiKey, name, null, cancellationToken)
+            : throw new ArgumentException("A key needs a name of 1–100 characters, none of them control characters.", nameof(name));
 
     /// <summary>Who a presented secret belongs to, when it is known, unexpired and unrevoked; otherwise null.</summary>
     public async Task<Caller?> AuthenticateAsync(string secret, CancellationToken cancellationToken)
@@ -136,182 +110,61 @@ public sealed partial class AccountStore : IDisposable
             return null;
         }
 
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, account_id, kind, expires_at FROM credentials WHERE secret_hash = $h AND revoked_at IS NULL;";
-        command.Parameters.AddWithValue("$h", Hash(secret));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var credential = await _database.FindUnrevokedCredentialAsync(Hash(secret), cancellationToken).ConfigureAwait(false);
+        if (credential is null || credential.ExpiresAt <= _time.GetUtcNow())
         {
             return null;
         }
 
-        if (!reader.IsDBNull(3) && Parse(reader.GetString(3)) <= _time.GetUtcNow())
-        {
-            return null;
-        }
-
-        return new Caller(reader.GetString(1), reader.GetString(0), (CredentialKind)reader.GetInt64(2));
+        return new Caller(credential.AccountId, credential.Id, credential.Kind);
     }
 
     /// <summary>Revokes one of the account's credentials. False when the account has no such credential.</summary>
-    public async Task<bool> RevokeAsync(string accountId, string credentialId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE credentials SET revoked_at = $at WHERE id = $id AND account_id = $a AND revoked_at IS NULL;";
-        command.Parameters.AddWithValue("$at", Now());
-        command.Parameters.AddWithValue("$id", credentialId);
-        command.Parameters.AddWithValue("$a", accountId);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-    }
+    public Task<bool> RevokeAsync(string accountId, string credentialId, CancellationToken cancellationToken) =>
+        IsStorable(credentialId)
+            ? _database.RevokeCredentialAsync(accountId, credentialId, _time.GetUtcNow(), cancellationToken)
+            : Task.FromResult(false);
 
     /// <summary>The account's API keys that are still valid, oldest first (never their secrets).</summary>
-    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string accountId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, name, created_at FROM credentials WHERE account_id = $a AND kind = 1 AND revoked_at IS NULL ORDER BY created_at, id;";
-        command.Parameters.AddWithValue("$a", accountId);
-        var keys = new List<ApiKeyInfo>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            keys.Add(new ApiKeyInfo(reader.GetString(0), reader.GetString(1), Parse(reader.GetString(2))));
-        }
-
-        return keys;
-    }
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string accountId, CancellationToken cancellationToken) =>
+        [.. (await _database.ListUnrevokedCredentialsAsync(accountId, CredentialKind.ApiKey, cancellationToken).ConfigureAwait(false))
+            .Select(key => new ApiKeyInfo(key.Id, key.Name, key.CreatedAt))];
 
     /// <summary>Records that <paramref name="accountId"/> owns a new companion.</summary>
-    public async Task AddCompanionAsync(string accountId, string companionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO companion_owners (companion_id, account_id, created_at) VALUES ($c, $a, $at);";
-        command.Parameters.AddWithValue("$c", companionId);
-        command.Parameters.AddWithValue("$a", accountId);
-        command.Parameters.AddWithValue("$at", Now());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task AddCompanionAsync(string accountId, string companionId, CancellationToken cancellationToken) =>
+        _database.InsertOwnerAsync(accountId, companionId, _time.GetUtcNow(), cancellationToken);
 
     /// <summary>True when the companion belongs to the account. Anything else, including no such companion, is false.</summary>
-    public async Task<bool> OwnsAsync(string accountId, string companionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM companion_owners WHERE companion_id = $c AND account_id = $a;";
-        command.Parameters.AddWithValue("$c", companionId);
-        command.Parameters.AddWithValue("$a", accountId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-    }
+    public Task<bool> OwnsAsync(string accountId, string companionId, CancellationToken cancellationToken) =>
+        IsStorable(companionId) ? _database.IsOwnerAsync(accountId, companionId, cancellationToken) : Task.FromResult(false);
 
     /// <summary>The account's companion ids, oldest first.</summary>
-    public async Task<IReadOnlyList<string>> ListCompanionsAsync(string accountId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT companion_id FROM companion_owners WHERE account_id = $a ORDER BY created_at, companion_id;";
-        command.Parameters.AddWithValue("$a", accountId);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ids.Add(reader.GetString(0));
-        }
+    public async Task<IReadOnlyList<string>> ListCompanionsAsync(string accountId, CancellationToken cancellationToken) =>
+        await _database.ListOwnedAsync(accountId, cancellationToken).ConfigureAwait(false);
 
-        return ids;
-    }
+    /// <summary>Removes the ownership record of a forgotten companion (its voice goes with it).</summary>
+    public Task RemoveCompanionAsync(string accountId, string companionId, CancellationToken cancellationToken) =>
+        _database.DeleteOwnerAsync(accountId, companionId, cancellationToken);
 
-    /// <summary>Removes the ownership record of a forgotten companion.</summary>
-    public async Task RemoveCompanionAsync(string accountId, string companionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM companion_owners WHERE companion_id = $c AND account_id = $a;";
-        command.Parameters.AddWithValue("$c", companionId);
-        command.Parameters.AddWithValue("$a", accountId);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public void Dispose() => SqliteConnection.ClearAllPools();
+    public void Dispose() => _database.Dispose();
 
     /// <summary>A new random id with a prefix that says what it names.</summary>
     internal static string NewId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
-    private static readonly string DummyHash = new PasswordHasher<string>().HashPassword("", "not a password anyone has");
+    /// <summary>
+    /// Whether a presented id could be in the database at all: ids are made here and never hold U+0000, which
+    /// PostgreSQL's text cannot hold either (asking would fail rather than find nothing).
+    /// </summary>
+    private static bool IsStorable(string value) => !value.Contains('\0', StringComparison.Ordinal);
 
     private async Task<IssuedCredential> IssueAsync(string accountId, CredentialKind kind, string name, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         var id = NewId(kind == CredentialKind.ApiKey ? "key_" : "tok_");
         var secret = (kind == CredentialKind.ApiKey ? ApiKeyPrefix : SessionPrefix) + Base64Url(RandomNumberGenerator.GetBytes(32));
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO credentials (id, account_id, kind, name, secret_hash, created_at, expires_at)
-            VALUES ($id, $a, $k, $n, $h, $at, $exp);
-            """;
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$a", accountId);
-        command.Parameters.AddWithValue("$k", (int)kind);
-        command.Parameters.AddWithValue("$n", name);
-        command.Parameters.AddWithValue("$h", Hash(secret));
-        command.Parameters.AddWithValue("$at", Now());
-        command.Parameters.AddWithValue("$exp", expiresAt is { } e ? Format(e) : DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var credential = new StoredCredential(id, accountId, kind, name, _time.GetUtcNow(), expiresAt);
+        await _database.InsertCredentialAsync(credential, Hash(secret), cancellationToken).ConfigureAwait(false);
         return new IssuedCredential(id, secret, expiresAt);
     }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        await using (var wal = connection.CreateCommand())
-        {
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using var version = connection.CreateCommand();
-        version.CommandText = "PRAGMA user_version;";
-        var current = Convert.ToInt32(await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (current > Steps.Length)
-        {
-            throw new InvalidOperationException($"accounts.db was written by a newer Kindred (schema {current}; this one knows {Steps.Length}).");
-        }
-
-        for (var step = current; step < Steps.Length; step++)
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.Transaction = (SqliteTransaction)transaction;
-            command.CommandText = Steps[step] + $"\nPRAGMA user_version = {step + 1};";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private string Now() => Format(_time.GetUtcNow());
-
-    private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
