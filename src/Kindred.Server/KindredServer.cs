@@ -1,18 +1,6 @@
 using System.Net;
-using Kindred.Core.Inner;
-using Kindred.Hosting;
-using Kindred.Memory.Knowledge;
 using Kindred.Server.Accounts;
-using Kindred.Server.Clustering;
-using Kindred.Server.Companions;
-using Kindred.Server.Inner;
-using Kindred.Server.OpenAi;
-using Kindred.Server.Telemetry;
-using Kindred.Server.Voice;
-using Kindred.Server.WebApp;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -21,13 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace Kindred.Server;
 
 /// <summary>
 /// Builds the Kindred server: ASP.NET Core and a Microsoft Orleans silo in one process, localhost clustering (or
-/// ADO.NET clustering on PostgreSQL for several silos), one shared model for every companion on the silo.
+/// ADO.NET clustering on PostgreSQL for several silos), one shared model for every companion on the silo. This is the
+/// table of contents; each part registers itself in <see cref="ServerExtensions"/>.
 /// </summary>
 public static class KindredServer
 {
@@ -46,90 +34,11 @@ public static class KindredServer
         builder.Logging.ClearProviders();
         configureLogging?.Invoke(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.Address), options.Port));
-
-        if (options.ClustersOnPostgres)
-        {
-            await PostgresClusteringSchema.EnsureAsync(options.ClusteringConnectionString!, cancellationToken).ConfigureAwait(false);
-        }
-
-        builder.UseOrleans(silo =>
-        {
-            if (options.ClustersOnPostgres)
-            {
-                silo.UseAdoNetClustering(adoNet =>
-                {
-                    adoNet.Invariant = "Npgsql";
-                    adoNet.ConnectionString = options.ClusteringConnectionString;
-                });
-                silo.Configure<ClusterOptions>(cluster =>
-                {
-                    cluster.ClusterId = options.ClusterId;
-                    cluster.ServiceId = options.ServiceId;
-                });
-                silo.ConfigureEndpoints(IPAddress.Parse(options.SiloAddress), options.SiloPort, options.GatewayPort);
-            }
-            else
-            {
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            }
-
-            silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = TimeSpan.FromMinutes(options.CompanionIdleMinutes));
-            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(options.CompanionCallTimeoutSeconds));
-        });
-
-        var services = builder.Services;
-        services.AddSingleton(options);
-        services.AddSingleton(backend);
-        services.AddKindredTelemetry(options);
-        services.AddSingleton(accounts);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<CompanionMetrics>();
-        services.AddSingleton<ServerVoices>();
-        services.AddKindredLife(new LifeParts(
-            backend.Store,
-            backend.Memory,
-            backend.Chat,
-            backend.Tokens,
-            backend.Companion,
-            backend.Inner ?? new InnerLifeOptions(),
-            backend.Extractor ?? new BuiltInExtractor(),
-            backend.Clock ?? TimeProvider.System));
-        services.AddKindredInnerLife();
-
-        services.AddProblemDetails();
-        services.AddExceptionHandler<BusyExceptionHandler>();
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
-        services.AddKindredRateLimits(options);
-        services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            // The document is committed; the address a test server happened to listen on must not end up in it.
-            document.Servers = [];
-            document.Info.Title = "Kindred";
-            document.Info.Version = "v1";
-            return Task.CompletedTask;
-        }));
+        await builder.AddKindredSiloAsync(options, cancellationToken).ConfigureAwait(false);
+        builder.Services.AddKindredServer(options, backend, accounts);
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseWebApp();
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
-
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapOpenApi();
-        app.MapAccounts();
-        app.MapCompanions();
-        app.MapKnowledge();
-        app.MapOpenAi();
-        app.MapInnerLife();
-        app.MapVoice();
+        app.MapKindred();
         app.Lifetime.ApplicationStopped.Register(accounts.Dispose);
         return app;
     }

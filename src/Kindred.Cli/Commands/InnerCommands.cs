@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Kindred.Cli.Configuration;
 using Kindred.Core.Inner;
+using Kindred.Core.Life;
 using Kindred.Memory;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
@@ -288,11 +289,13 @@ public sealed class SwitchCommand(IAnsiConsole console, bool on) : AsyncCommand<
         await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
         if (on)
         {
-            console.WriteLine(await inner.Life.SwitchOnAsync(inner.CompanionId, cancellationToken) ?? "She is already on.");
+            // What she says about the time she was off is remembered, as in chat and through the server.
+            var session = Guid.NewGuid().ToString("N");
+            console.WriteLine(await Switching.OnAsync(inner.Life, inner.Store, inner.CompanionId, session, TimeProvider.System, cancellationToken) ?? "She is already on.");
         }
         else
         {
-            await inner.Life.SwitchOffAsync(inner.CompanionId, cancellationToken);
+            await Switching.OffAsync(inner.Life, inner.CompanionId, cancellationToken);
             console.WriteLine("Off. Nothing is heard, kept or sent until 'kindred on' (or /on in chat).");
         }
 

@@ -199,7 +199,7 @@ public sealed partial class CompanionLife : IAsyncDisposable
         try
         {
             _private.Clear();
-            await inner.SwitchOffAsync(CompanionId, cancellationToken).ConfigureAwait(false);
+            await Switching.OffAsync(inner, CompanionId, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -217,13 +217,7 @@ public sealed partial class CompanionLife : IAsyncDisposable
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var said = await inner.SwitchOnAsync(CompanionId, cancellationToken).ConfigureAwait(false);
-            if (said is not null && await _services.Store.FindCompanionAsync(CompanionId, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                await _services.Store.AppendTurnAsync(new NewTurn(CompanionId, sessionId, Speaker.Companion, said, _services.Time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-            }
-
-            return said;
+            return await Switching.OnAsync(inner, _services.Store, CompanionId, sessionId, _services.Time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

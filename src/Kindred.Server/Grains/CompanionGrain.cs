@@ -44,6 +44,9 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
         metrics.Deactivated();
         ServerLog.CompanionDeactivated(logger, CompanionId, reason.ReasonCode.ToString());
         await _life.DisposeAsync();
+
+        // What memory holds for this companion (its word index and vectors) lives as long as this activation.
+        backend.Memory.Unload(CompanionId);
     }
 
     public async Task<CompanionWoken> WakeAsync(string sessionId, CancellationToken cancellationToken)
