@@ -159,10 +159,11 @@ public sealed partial class CompanionLife
         return pass;
     }
 
-    private void PutOffLearning()
+    private void PutOffLearning(string sessionId)
     {
         lock (_background)
         {
+            _openSession = sessionId;
             _learningPass?.Cancel();
         }
     }

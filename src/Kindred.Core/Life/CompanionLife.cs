@@ -71,8 +71,9 @@ public sealed partial class CompanionLife : IAsyncDisposable
         var exchange = new Exchange(sessionId);
         try
         {
-            // The model serves the reply first: a learning pass in progress is put off until after the turn.
-            PutOffLearning();
+            // The model serves the reply first: a learning pass in progress is put off until after the turn, and one
+            // that starts during it already knows this session is the open one (not a finished one to summarise).
+            PutOffLearning(sessionId);
             var companion = await CompanionAsync(sessionId, cancellationToken).ConfigureAwait(false);
             _lastExchange = exchange;
             await foreach (var chunk in companion.TurnAsync(personText, sessionId, new RememberedTimeline(CompanionId, _services), exchange, cancellationToken).ConfigureAwait(false))
