@@ -186,7 +186,7 @@ public sealed class MemoryIndex : IDisposable
         }
 
         await CatchUpAsync(companionId, index.Words, cancellationToken).ConfigureAwait(false);
-        var words = index.Words.Search(FtsQuery.TermsOf(query), perRetriever, now);
+        var words = index.Words.Search(QueryTerms.TermsOf(query), perRetriever, now);
         var vector = queryVector ?? (await _embedder.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
         var meaning = index.Vectors.Search(vector.Span, perRetriever);
         var names = await _store.GetSpeakerNamesAsync(companionId, cancellationToken).ConfigureAwait(false);

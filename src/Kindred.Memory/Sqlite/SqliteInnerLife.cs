@@ -1,18 +1,17 @@
 using Kindred.Core.Inner;
+using Kindred.Memory.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Kindred.Memory;
 
 // The companion's inner life: appraisals, persona versions, milestones and open threads (outreach and the switch are in
 // SqliteCompanionStore.InnerOutreach.cs). Tables from the inner-life schema step.
-public sealed partial class SqliteCompanionStore : IInnerLifeStore
+internal sealed partial class SqliteInnerLife(SqliteDatabase database) : IInnerLifeStore, IReflectionStore
 {
     /// <inheritdoc />
     public Task SaveAppraisalAsync(string companionId, long turnId, DateTimeOffset at, Appraisal appraisal, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentNullException.ThrowIfNull(appraisal);
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -39,7 +38,6 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredAppraisal>> GetAppraisalsAsync(string companionId, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         return QueryAsync(
             "SELECT turn_id, at, valence, arousal, emotions, need, source FROM inner_appraisals " +
             "WHERE companion_id = $companionId AND at >= $since ORDER BY at, turn_id;",
@@ -58,7 +56,6 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<PersonaVersion>> GetPersonaHistoryAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         return QueryAsync(
             "SELECT version, at, persona, kind, reason, reverts_version FROM inner_persona_versions WHERE companion_id = $companionId ORDER BY version;",
             command => command.Parameters.AddWithValue("$companionId", companionId),
@@ -75,9 +72,7 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     /// <inheritdoc />
     public Task<bool> AppendPersonaVersionAsync(string companionId, PersonaVersion version, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentNullException.ThrowIfNull(version);
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             // The version must follow the latest stored one exactly; a stale writer inserts nothing.
             using var command = connection.CreateCommand();
@@ -100,9 +95,7 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     /// <inheritdoc />
     public Task<bool> AddMilestoneAsync(string companionId, Milestone milestone, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentNullException.ThrowIfNull(milestone);
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -119,7 +112,6 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<Milestone>> GetMilestonesAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         return QueryAsync(
             "SELECT kind, at, turn_id FROM inner_milestones WHERE companion_id = $companionId ORDER BY at, kind;",
             command => command.Parameters.AddWithValue("$companionId", companionId),
@@ -130,9 +122,7 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     /// <inheritdoc />
     public Task<OpenThread> AddThreadAsync(string companionId, string about, DateTimeOffset raisedAt, DateTimeOffset followUpAt, long? sourceTurnId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(about);
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -151,7 +141,6 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     /// <inheritdoc />
     public Task<IReadOnlyList<OpenThread>> GetOpenThreadsAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         return QueryAsync(
             "SELECT id, about, raised_at, follow_up_at, source_turn_id FROM inner_threads " +
             "WHERE companion_id = $companionId AND closed_at IS NULL ORDER BY follow_up_at, id;",
@@ -169,8 +158,7 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     /// <inheritdoc />
     public Task<bool> CloseThreadAsync(string companionId, long threadId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "UPDATE inner_threads SET closed_at = $at WHERE id = $id AND companion_id = $companionId AND closed_at IS NULL;";
@@ -182,7 +170,7 @@ public sealed partial class SqliteCompanionStore : IInnerLifeStore
     }
 
     private Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<T>>(async connection =>
+        database.ReadAsync<IReadOnlyList<T>>(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = sql;

@@ -1,19 +1,15 @@
 using Kindred.Core.Inner;
+using Kindred.Memory.Storage;
 
 namespace Kindred.Memory;
 
 // The companion's reflections on its days (inner-life schema step).
-public sealed partial class SqliteCompanionStore : IReflectionStore
+internal sealed partial class SqliteInnerLife
 {
     /// <inheritdoc />
     public Task<StoredReflection> AddReflectionAsync(NewReflection reflection, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(reflection);
-        ArgumentException.ThrowIfNullOrWhiteSpace(reflection.CompanionId, nameof(reflection));
-        ArgumentNullException.ThrowIfNull(reflection.Summary, nameof(reflection));
-        ArgumentNullException.ThrowIfNull(reflection.Insights, nameof(reflection));
-        ArgumentNullException.ThrowIfNull(reflection.AboutHerself, nameof(reflection));
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -30,7 +26,7 @@ public sealed partial class SqliteCompanionStore : IReflectionStore
             command.Parameters.AddWithValue("$source", (int)reflection.Source);
             command.Parameters.AddWithValue("$version", (object?)reflection.PersonaVersion ?? DBNull.Value);
             var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?
-                ?? throw UnknownCompanion(reflection.CompanionId);
+                ?? throw StoreErrors.UnknownCompanion(reflection.CompanionId);
             return new StoredReflection(id, reflection with { At = reflection.At.ToUniversalTime() });
         }, cancellationToken);
     }
@@ -38,7 +34,6 @@ public sealed partial class SqliteCompanionStore : IReflectionStore
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredReflection>> GetInnerReflectionsAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         return QueryAsync(
             "SELECT id, at, trigger_kind, covers_until_turn_id, summary, insights, about_herself, source, persona_version " +
             "FROM inner_reflections WHERE companion_id = $companionId ORDER BY id;",

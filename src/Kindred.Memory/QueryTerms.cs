@@ -1,19 +1,18 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Kindred.Memory;
 
 /// <summary>
-/// Turns what a person typed into an FTS5 query that cannot fail to parse. Their words are not FTS5 syntax: a stray
-/// quote, "NEAR(", "-" or "*" would otherwise be an error or change the meaning.
+/// The words of what a person typed that are worth searching for: runs of letters and digits, whatever punctuation
+/// or operators surround them, with the common words left out.
 /// </summary>
-internal static partial class FtsQuery
+internal static partial class QueryTerms
 {
     // More words than this add little to the ranking but make every search slower.
     internal const int MaxTerms = 32;
 
     // English function words and question words. They match most turns, so they add little to BM25's ranking
-    // but make FTS5 score nearly every row; the words that carry the question are what is left.
+    // but make a search score nearly every turn; the words that carry the question are what is left.
     private static readonly HashSet<string> StopWords = new(
         """
         a about above after again against all am an and any are as at be because been before being below between both
@@ -28,14 +27,6 @@ internal static partial class FtsQuery
 
     /// <summary>Whether a word is too common to help find anything ("the", "what", "did").</summary>
     public static bool IsStopWord(string word) => StopWords.Contains(word);
-
-    /// <summary>
-    /// Each run of letters and digits becomes a quoted term (so nothing in it is an operator), and the terms are
-    /// ORed, so a turn matching some of the words is still found, and BM25 ranks those that match more of them higher.
-    /// Stop words are left out unless the text has nothing else.
-    /// </summary>
-    /// <returns>The query, or null when the text has no words to search for.</returns>
-    public static string? FromPersonText(string text) => Build(TermsOf(text));
 
     /// <summary>The distinct words of <paramref name="text"/> worth searching for, in order, at most <see cref="MaxTerms"/>.</summary>
     public static IReadOnlyList<string> TermsOf(string text)
@@ -64,33 +55,7 @@ internal static partial class FtsQuery
         return terms;
     }
 
-    /// <summary>One quoted term, as FTS5 reads a single word.</summary>
-    public static string Term(string word) => $"\"{word}\"";
-
-    /// <summary>The terms ORed, or null when there are none.</summary>
-    public static string? Build(IReadOnlyList<string> terms)
-    {
-        if (terms.Count == 0)
-        {
-            return null;
-        }
-
-        var query = new StringBuilder();
-        foreach (var term in terms)
-        {
-            if (query.Length > 0)
-            {
-                query.Append(" OR ");
-            }
-
-            // Words hold no '"' by construction; quoting makes "AND", "NEAR" or "NOT" plain words.
-            query.Append(Term(term));
-        }
-
-        return query.ToString();
-    }
-
-    // The characters FTS5's unicode61 tokenizer keeps inside a token: letters, digits, combining marks, private use.
+    // The characters kept inside a word (as SQLite FTS5's unicode61 tokenizer keeps them): letters, digits, combining marks, private use.
     [GeneratedRegex(@"[\p{L}\p{N}\p{M}\p{Co}]+", RegexOptions.CultureInvariant)]
     private static partial Regex Words();
 }

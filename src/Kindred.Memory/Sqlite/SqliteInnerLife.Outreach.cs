@@ -1,25 +1,18 @@
 using Kindred.Core.Inner;
+using Kindred.Memory.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Kindred.Memory;
 
 // Scheduled outreach (reminders, follow-ups, check-ins), the person's outreach settings and the on/off switch.
-public sealed partial class SqliteCompanionStore
+internal sealed partial class SqliteInnerLife
 {
     private const string OutreachColumns = "id, companion_id, kind, text, due_at, created_at, status, delivered_at, source_turn_id";
 
     /// <inheritdoc />
     public Task<OutreachItem> AddOutreachAsync(NewOutreach outreach, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(outreach);
-        ArgumentException.ThrowIfNullOrWhiteSpace(outreach.CompanionId, nameof(outreach));
-        ArgumentException.ThrowIfNullOrWhiteSpace(outreach.Text, nameof(outreach));
-        if (!Enum.IsDefined(outreach.Kind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(outreach), outreach.Kind, "Unknown outreach kind.");
-        }
-
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -33,7 +26,7 @@ public sealed partial class SqliteCompanionStore
             command.Parameters.AddWithValue("$createdAt", StoredTime.Format(outreach.CreatedAt));
             command.Parameters.AddWithValue("$sourceTurnId", (object?)outreach.SourceTurnId ?? DBNull.Value);
             var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?
-                ?? throw UnknownCompanion(outreach.CompanionId);
+                ?? throw StoreErrors.UnknownCompanion(outreach.CompanionId);
             return new OutreachItem(id, outreach.CompanionId, outreach.Kind, outreach.Text, outreach.DueAt.ToUniversalTime(), outreach.CreatedAt.ToUniversalTime(), OutreachStatus.Pending, null, outreach.SourceTurnId);
         }, cancellationToken);
     }
@@ -57,8 +50,7 @@ public sealed partial class SqliteCompanionStore
     /// <inheritdoc />
     public Task<int> CountUnpromptedDeliveredSinceAsync(string companionId, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return ReadAsync(async connection =>
+        return database.ReadAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -72,8 +64,7 @@ public sealed partial class SqliteCompanionStore
     /// <inheritdoc />
     public Task<OutreachPolicy?> GetOutreachPolicyAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return ReadAsync(async connection =>
+        return database.ReadAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -99,10 +90,7 @@ public sealed partial class SqliteCompanionStore
     /// <inheritdoc />
     public Task SetOutreachPolicyAsync(string companionId, OutreachPolicy policy, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentNullException.ThrowIfNull(policy);
-        policy.Validate();
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -116,15 +104,14 @@ public sealed partial class SqliteCompanionStore
             command.Parameters.AddWithValue("$until", (int)policy.QuietUntil.ToTimeSpan().TotalMinutes);
             command.Parameters.AddWithValue("$limit", policy.DailyLimit);
             var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return changed == 0 ? throw UnknownCompanion(companionId) : changed;
+            return changed == 0 ? throw StoreErrors.UnknownCompanion(companionId) : changed;
         }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SwitchState> GetSwitchAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return ReadAsync(async connection =>
+        return database.ReadAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT is_off, switched_at FROM inner_settings WHERE companion_id = $companionId;";
@@ -142,9 +129,7 @@ public sealed partial class SqliteCompanionStore
     /// <inheritdoc />
     public Task SetSwitchAsync(string companionId, SwitchState state, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentNullException.ThrowIfNull(state);
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText =
@@ -155,13 +140,12 @@ public sealed partial class SqliteCompanionStore
             command.Parameters.AddWithValue("$isOff", state.IsOff ? 1 : 0);
             command.Parameters.AddWithValue("$at", state.Since is { } at ? StoredTime.Format(at) : DBNull.Value);
             var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return changed == 0 ? throw UnknownCompanion(companionId) : changed;
+            return changed == 0 ? throw StoreErrors.UnknownCompanion(companionId) : changed;
         }, cancellationToken);
     }
 
     private Task<IReadOnlyList<OutreachItem>> ReadOutreachAsync(string companionId, string filter, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         return QueryAsync(
             $"SELECT {OutreachColumns} FROM inner_outreach WHERE companion_id = $companionId {filter} ORDER BY due_at, id;",
             command => command.Parameters.AddWithValue("$companionId", companionId),
@@ -180,8 +164,7 @@ public sealed partial class SqliteCompanionStore
 
     private Task<bool> UpdateOutreachStatusAsync(string companionId, long outreachId, OutreachStatus status, DateTimeOffset? at, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return WriteAsync(async connection =>
+        return database.WriteAsync(async connection =>
         {
             // Only a pending message moves, so two deliverers (or a restart) cannot both say it.
             using var command = connection.CreateCommand();

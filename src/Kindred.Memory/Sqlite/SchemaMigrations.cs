@@ -257,6 +257,15 @@ internal static class SchemaMigrations
 
         CREATE INDEX inner_reflections_by_companion ON inner_reflections (companion_id, id);
         """,
+
+        // 6: the full-text index of step 2 goes. Recall searches words in memory (Recall/Words), and nothing read
+        // this index any more, while every append paid for it. secure_delete zeroes the pages the drop frees.
+        """
+        DROP TRIGGER turns_fts_after_insert;
+        DROP TRIGGER turns_fts_after_delete;
+        DROP TRIGGER turns_fts_after_update;
+        DROP TABLE turns_fts;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

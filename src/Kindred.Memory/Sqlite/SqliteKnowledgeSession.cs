@@ -1,0 +1,226 @@
+using Kindred.Memory.Knowledge;
+using Kindred.Memory.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Kindred.Memory;
+
+/// <summary>One companion's knowledge inside one SQLite transaction: reading and learning.</summary>
+internal sealed partial class SqliteKnowledgeSession(SqliteConnection connection, SqliteTransaction transaction, string companionId) : IKnowledgeSession
+{
+    private const string FactColumns = "id, companion_id, subject, attribute, value, text, person_id, source, valid_from, valid_to, superseded_by";
+    private const string PersonColumns = "id, companion_id, name, aliases, relation, first_mentioned_at";
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredFact>> ReadFactsAsync(bool includeSuperseded, CancellationToken cancellationToken)
+    {
+        var episodes = await ReadLinksAsync(
+            "SELECT e.fact_id, e.turn_id FROM fact_episodes e JOIN facts f ON f.id = e.fact_id WHERE f.companion_id = $c ORDER BY e.fact_id, e.turn_id;",
+            cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(
+            $"SELECT {FactColumns} FROM facts WHERE companion_id = $c {(includeSuperseded ? "" : "AND valid_to IS NULL")} ORDER BY id;",
+            reader => new StoredFact(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                (KnowledgeSource)reader.GetInt32(7),
+                StoredTime.Parse(reader.GetString(8)),
+                reader.IsDBNull(9) ? null : StoredTime.Parse(reader.GetString(9)),
+                reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                episodes.GetValueOrDefault(reader.GetInt64(0), [])),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<KnownPerson>> ReadPeopleAsync(CancellationToken cancellationToken)
+    {
+        var episodes = await ReadLinksAsync(
+            "SELECT e.person_id, e.turn_id FROM person_episodes e JOIN people p ON p.id = e.person_id WHERE p.companion_id = $c ORDER BY e.person_id, e.turn_id;",
+            cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(
+            $"SELECT {PersonColumns} FROM people WHERE companion_id = $c ORDER BY id;",
+            reader => new KnownPerson(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                TraitsJson.Deserialize(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                StoredTime.Parse(reader.GetString(5)),
+                episodes.GetValueOrDefault(reader.GetInt64(0), [])),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SessionSummary>> ReadSummariesAsync(CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT session_id, text, first_turn_id, last_turn_id, at, source FROM summaries WHERE companion_id = $c ORDER BY first_turn_id, session_id;",
+            reader => new SessionSummary(
+                companionId,
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                StoredTime.Parse(reader.GetString(4)),
+                (KnowledgeSource)reader.GetInt32(5)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Reflection>> ReadReflectionsAsync(CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT id, session_id, text, at FROM reflections WHERE companion_id = $c ORDER BY id;",
+            reader => new Reflection(reader.GetInt64(0), companionId, reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), StoredTime.Parse(reader.GetString(3))),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<long> ReadExtractedThroughAsync(CancellationToken cancellationToken)
+    {
+        using var command = Command("SELECT through_turn_id FROM knowledge_progress WHERE companion_id = $c;");
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long through ? through : 0;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UnsummarizedSession>> ReadUnsummarizedSessionsAsync(CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT t.session_id, MIN(t.id), MAX(t.id) FROM turns t " +
+            "WHERE t.companion_id = $c " +
+            "AND NOT EXISTS (SELECT 1 FROM summaries s WHERE s.companion_id = t.companion_id AND s.session_id = t.session_id) " +
+            "GROUP BY t.session_id " +
+            "HAVING MAX(t.id) <= COALESCE((SELECT through_turn_id FROM knowledge_progress WHERE companion_id = $c), 0) " +
+            "AND SUM(t.speaker = 0) > 0 " +
+            "ORDER BY MIN(t.id);",
+            reader => new UnsummarizedSession(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<(long Id, string Value)?> FindCurrentFactAsync(string subject, string attribute, CancellationToken cancellationToken)
+    {
+        var current = await QueryAsync(
+            "SELECT id, value FROM facts WHERE companion_id = $c AND subject = $s COLLATE NOCASE AND attribute = $a COLLATE NOCASE AND valid_to IS NULL ORDER BY id DESC LIMIT 1;",
+            reader => (reader.GetInt64(0), reader.GetString(1)),
+            cancellationToken,
+            ("$s", subject),
+            ("$a", attribute)).ConfigureAwait(false);
+        return current.Count == 0 ? null : current[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<long> InsertFactAsync(FactRow fact, CancellationToken cancellationToken) =>
+        (long)(await ScalarAsync(
+            "INSERT INTO facts (companion_id, subject, attribute, value, text, person_id, source, valid_from, valid_to) " +
+            "VALUES ($c, $s, $a, $v, $text, $p, $source, $from, $to) RETURNING id;",
+            cancellationToken,
+            ("$s", fact.Subject),
+            ("$a", fact.Attribute),
+            ("$v", fact.Value),
+            ("$text", fact.Text),
+            ("$p", fact.PersonId),
+            ("$source", (int)fact.Source),
+            ("$from", StoredTime.Format(fact.ValidFrom)),
+            ("$to", fact.ValidTo is { } to ? StoredTime.Format(to) : null)).ConfigureAwait(false))!;
+
+    /// <inheritdoc />
+    public Task SupersedeFactAsync(long factId, long by, DateTimeOffset? validTo, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE facts SET valid_to = COALESCE($to, valid_to), superseded_by = $by WHERE id = $id AND companion_id = $c;",
+            cancellationToken,
+            ("$to", validTo is { } to ? StoredTime.Format(to) : null),
+            ("$by", by),
+            ("$id", factId));
+
+    /// <inheritdoc />
+    public async Task<long> InsertPersonAsync(string name, IReadOnlyList<string> aliases, string? relation, DateTimeOffset firstMentionedAt, CancellationToken cancellationToken) =>
+        (long)(await ScalarAsync(
+            "INSERT INTO people (companion_id, name, aliases, relation, first_mentioned_at) VALUES ($c, $n, $a, $r, $at) RETURNING id;",
+            cancellationToken,
+            ("$n", name),
+            ("$a", TraitsJson.Serialize(aliases)),
+            ("$r", relation),
+            ("$at", StoredTime.Format(firstMentionedAt))).ConfigureAwait(false))!;
+
+    /// <inheritdoc />
+    public Task UpdatePersonAsync(long personId, IReadOnlyList<string> aliases, string? relation, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE people SET aliases = $a, relation = $r WHERE id = $id AND companion_id = $c;", cancellationToken, ("$a", TraitsJson.Serialize(aliases)), ("$r", relation), ("$id", personId));
+
+    /// <inheritdoc />
+    public Task LinkTurnsAsync(KnowledgeLink link, long ownerId, IReadOnlyList<long> turnIds, CancellationToken cancellationToken) =>
+        turnIds.Count == 0
+            ? Task.CompletedTask
+            : ExecuteAsync(
+                $"INSERT OR IGNORE INTO {(link == KnowledgeLink.Fact ? "fact_episodes (fact_id, turn_id)" : "person_episodes (person_id, turn_id)")} " +
+                $"SELECT $o, id FROM turns WHERE companion_id = $c AND id IN ({SqliteDatabase.IdList(turnIds)});",
+                cancellationToken,
+                ("$o", ownerId));
+
+    /// <inheritdoc />
+    public Task AdvanceExtractedThroughAsync(long turnId, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT INTO knowledge_progress (companion_id, through_turn_id) VALUES ($c, $t) " +
+            "ON CONFLICT (companion_id) DO UPDATE SET through_turn_id = max(through_turn_id, excluded.through_turn_id);",
+            cancellationToken,
+            ("$t", turnId));
+
+    /// <inheritdoc />
+    public Task SaveSummaryAsync(SessionSummary summary, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT INTO summaries (companion_id, session_id, text, first_turn_id, last_turn_id, at, source) " +
+            "SELECT $c, $s, $text, $first, $last, $at, $source WHERE EXISTS (SELECT 1 FROM companions WHERE id = $c) " +
+            "ON CONFLICT (companion_id, session_id) DO UPDATE SET text = excluded.text, first_turn_id = excluded.first_turn_id, " +
+            "last_turn_id = excluded.last_turn_id, at = excluded.at, source = excluded.source;",
+            cancellationToken,
+            ("$s", summary.SessionId),
+            ("$text", summary.Text),
+            ("$first", summary.FirstTurnId),
+            ("$last", summary.LastTurnId),
+            ("$at", StoredTime.Format(summary.At)),
+            ("$source", (int)summary.Source));
+
+    /// <inheritdoc />
+    public async Task<Reflection?> AddReflectionAsync(string? sessionId, string text, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await ScalarAsync(
+            "INSERT INTO reflections (companion_id, session_id, text, at) SELECT $c, $s, $text, $at " +
+            "WHERE EXISTS (SELECT 1 FROM companions WHERE id = $c) RETURNING id;",
+            cancellationToken,
+            ("$s", sessionId),
+            ("$text", text),
+            ("$at", StoredTime.Format(at))).ConfigureAwait(false) is long id
+            ? new Reflection(id, companionId, sessionId, text, at.ToUniversalTime())
+            : null;
+
+    private async Task<Dictionary<long, List<long>>> ReadLinksAsync(string sql, CancellationToken cancellationToken)
+    {
+        var links = new Dictionary<long, List<long>>();
+        foreach (var (owner, turnId) in await QueryAsync(sql, reader => (reader.GetInt64(0), reader.GetInt64(1)), cancellationToken).ConfigureAwait(false))
+        {
+            if (!links.TryGetValue(owner, out var list))
+            {
+                links[owner] = list = [];
+            }
+
+            list.Add(turnId);
+        }
+
+        return links;
+    }
+
+    // Every statement is bound to the session's companion as $c.
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.Command(connection, transaction, sql, [("$c", companionId), .. parameters]);
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.QueryAsync(connection, transaction, sql, read, cancellationToken, [("$c", companionId), .. parameters]);
+}
