@@ -1,27 +1,21 @@
 namespace Kindred.Memory.Postgres;
 
-public sealed partial class PostgresCompanionStore
+// The turns' embeddings, as VectorCodec's bytes in bytea.
+internal sealed partial class PostgresTurns
 {
     /// <inheritdoc />
     public async Task SaveTurnVectorsAsync(IReadOnlyList<(long TurnId, byte[] Vector)> vectors, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(vectors);
-        if (vectors.Count == 0)
-        {
-            return;
-        }
-
         // The last vector given for a turn wins, as a replace would; one statement cannot update a row twice.
         var latest = new Dictionary<long, byte[]>();
         foreach (var (turnId, vector) in vectors)
         {
-            ArgumentNullException.ThrowIfNull(vector, nameof(vectors));
             latest[turnId] = vector;
         }
 
         // One statement, so one transaction. FOR KEY SHARE holds each turn until commit; a turn forgotten meanwhile is
         // skipped (it simply gets no vector) instead of failing the foreign key.
-        await using var command = Command(
+        await using var command = database.Sql(
             "INSERT INTO turn_vectors (turn_id, vector) " +
             "SELECT t.id, v.vector FROM unnest(@turnIds, @vectors) AS v(turn_id, vector) JOIN turns t ON t.id = v.turn_id " +
             "FOR KEY SHARE OF t " +
@@ -34,8 +28,7 @@ public sealed partial class PostgresCompanionStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<(long TurnId, byte[] Vector)>> LoadTurnVectorsAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        await using var command = Command(
+        await using var command = database.Sql(
             "SELECT v.turn_id, v.vector FROM turn_vectors v JOIN turns t ON t.id = v.turn_id WHERE t.companion_id = @companionId ORDER BY v.turn_id;");
         command.Parameters.AddWithValue("companionId", companionId);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -1,26 +1,24 @@
 using Kindred.Core;
+using Kindred.Memory.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Kindred.Memory.Postgres;
 
-public sealed partial class PostgresCompanionStore
+/// <summary>The PostgreSQL store's companions, turns and their embeddings; <see cref="CompanionStore"/> checks the arguments first.</summary>
+internal sealed partial class PostgresTurns(PostgresDatabase database) : ITurnStore
 {
     private const string TurnColumns = "id, companion_id, session_id, speaker, text, at, status";
 
     /// <inheritdoc />
-    /// <remarks>
-    /// Text may be empty only for an <see cref="TurnStatus.Interrupted"/> turn (a reply cut off before its first
-    /// word); a complete turn must say something.
-    /// </remarks>
     public async Task<StoredTurn> AppendTurnAsync(NewTurn turn, CancellationToken cancellationToken)
     {
-        Validate(turn, nameof(turn));
+        RejectNul(turn, nameof(turn));
 
         // Reading the companion's row FOR NO KEY UPDATE checks it exists (an unknown one is reported as such, not as a
         // foreign-key failure) and queues appends to the same companion, so ids follow commit order (see remarks on
         // the class). Appends to other companions do not wait.
-        await using var command = Command(
+        await using var command = database.Sql(
             "INSERT INTO turns (companion_id, session_id, speaker, text, at, status) " +
             "SELECT c.id, @sessionId, @speaker, @text, @at, @status FROM companions c WHERE c.id = @companionId FOR NO KEY UPDATE " +
             "RETURNING id;");
@@ -31,24 +29,18 @@ public sealed partial class PostgresCompanionStore
         command.Parameters.AddWithValue("at", turn.At.UtcTicks);
         command.Parameters.AddWithValue("status", (short)turn.Status);
         var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return id is long value ? Stored(value, turn) : throw UnknownCompanion(turn.CompanionId);
+        return id is long value ? StoredTurns.Stored(value, turn) : throw StoreErrors.UnknownCompanion(turn.CompanionId);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<StoredTurn>> AppendTurnsAsync(IReadOnlyList<NewTurn> turns, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(turns);
         foreach (var turn in turns)
         {
-            Validate(turn, nameof(turns));
+            RejectNul(turn, nameof(turns));
         }
 
-        if (turns.Count == 0)
-        {
-            return [];
-        }
-
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +64,7 @@ public sealed partial class PostgresCompanionStore
 
                 if (wanted.FirstOrDefault(id => !found.Contains(id)) is { } missing)
                 {
-                    throw UnknownCompanion(missing);
+                    throw StoreErrors.UnknownCompanion(missing);
                 }
 
                 // One statement for the whole batch; rows are inserted in the given order, so the identity hands out
@@ -103,17 +95,14 @@ public sealed partial class PostgresCompanionStore
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 ids.Sort();
-                return [.. turns.Select((turn, i) => Stored(ids[i], turn))];
+                return [.. turns.Select((turn, i) => StoredTurns.Stored(ids[i], turn))];
             }
         }
     }
 
     /// <inheritdoc />
-    /// <remarks>An unknown companion has no turns: the result is empty. <paramref name="count"/> must not be negative.</remarks>
     public Task<IReadOnlyList<StoredTurn>> GetRecentTurnsAsync(string companionId, int count, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
         return ReadTurnsAsync(
             $"SELECT * FROM (SELECT {TurnColumns} FROM turns WHERE companion_id = @companionId ORDER BY id DESC LIMIT @limit) recent ORDER BY id;",
             companionId,
@@ -123,11 +112,8 @@ public sealed partial class PostgresCompanionStore
     }
 
     /// <inheritdoc />
-    /// <remarks>An unknown companion has no turns: the result is empty. <paramref name="take"/> must not be negative.</remarks>
     public Task<IReadOnlyList<StoredTurn>> GetHistoryAsync(string companionId, long afterId, int take, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentOutOfRangeException.ThrowIfNegative(take);
         return ReadTurnsAsync(
             $"SELECT {TurnColumns} FROM turns WHERE companion_id = @companionId AND id > @afterId ORDER BY id LIMIT @limit;",
             companionId,
@@ -139,8 +125,6 @@ public sealed partial class PostgresCompanionStore
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredTurn>> GetTurnsAsync(string companionId, IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentNullException.ThrowIfNull(turnIds);
         return ReadTurnsAsync(
             $"SELECT {TurnColumns} FROM turns WHERE companion_id = @companionId AND id = ANY(@ids) ORDER BY id LIMIT @limit;",
             companionId,
@@ -152,8 +136,6 @@ public sealed partial class PostgresCompanionStore
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredTurn>> GetUnindexedTurnsAsync(string companionId, int limit, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return ReadTurnsAsync(
             $"SELECT {TurnColumns} FROM turns t WHERE companion_id = @companionId AND text <> '' " +
             "AND NOT EXISTS (SELECT 1 FROM turn_vectors v WHERE v.turn_id = t.id) ORDER BY id LIMIT @limit;",
@@ -166,12 +148,7 @@ public sealed partial class PostgresCompanionStore
     private async Task<IReadOnlyList<StoredTurn>> ReadTurnsAsync(
         string sql, string companionId, int limit, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {
-        if (limit == 0)
-        {
-            return [];
-        }
-
-        await using var command = Command(sql);
+        await using var command = database.Sql(sql);
         command.Parameters.AddWithValue("companionId", companionId);
         command.Parameters.AddWithValue("limit", NpgsqlDbType.Integer, limit);
         bind(command);
@@ -187,7 +164,7 @@ public sealed partial class PostgresCompanionStore
                     reader.GetString(2),
                     (Speaker)reader.GetInt16(3),
                     reader.GetString(4),
-                    FromTicks(reader.GetInt64(5)),
+                    PostgresDatabase.FromTicks(reader.GetInt64(5)),
                     (TurnStatus)reader.GetInt16(6)));
             }
 
@@ -195,31 +172,10 @@ public sealed partial class PostgresCompanionStore
         }
     }
 
-    private static StoredTurn Stored(long id, NewTurn turn) =>
-        new(id, turn.CompanionId, turn.SessionId, turn.Speaker, turn.Text, turn.At.ToUniversalTime(), turn.Status);
-
-    private static void Validate(NewTurn turn, string paramName)
+    // What a person wrote is refused, not altered, when PostgreSQL cannot keep it.
+    private static void RejectNul(NewTurn turn, string paramName)
     {
-        ArgumentNullException.ThrowIfNull(turn, paramName);
-        ArgumentException.ThrowIfNullOrWhiteSpace(turn.CompanionId, paramName);
-        ArgumentException.ThrowIfNullOrWhiteSpace(turn.SessionId, paramName);
-        ArgumentNullException.ThrowIfNull(turn.Text, paramName);
-        if (!Enum.IsDefined(turn.Speaker))
-        {
-            throw new ArgumentOutOfRangeException(paramName, turn.Speaker, "Unknown speaker.");
-        }
-
-        if (!Enum.IsDefined(turn.Status))
-        {
-            throw new ArgumentOutOfRangeException(paramName, turn.Status, "Unknown turn status.");
-        }
-
-        if (turn.Status == TurnStatus.Complete && turn.Text.Length == 0)
-        {
-            throw new ArgumentException("A complete turn must have text.", paramName);
-        }
-
-        RejectNul(turn.Text, paramName);
-        RejectNul(turn.SessionId, paramName);
+        PostgresDatabase.RejectNul(turn.Text, paramName);
+        PostgresDatabase.RejectNul(turn.SessionId, paramName);
     }
 }

@@ -1,26 +1,19 @@
 using Kindred.Core.Inner;
+using Kindred.Memory.Storage;
 using Npgsql;
 
 namespace Kindred.Memory.Postgres;
 
 // Scheduled outreach (reminders, follow-ups, check-ins), the person's outreach settings and the on/off switch.
-public sealed partial class PostgresCompanionStore
+internal sealed partial class PostgresInnerLife
 {
     private const string OutreachColumns = "id, companion_id, kind, text, due_at, created_at, status, delivered_at, source_turn_id";
 
     /// <inheritdoc />
     public async Task<OutreachItem> AddOutreachAsync(NewOutreach outreach, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(outreach);
-        ArgumentException.ThrowIfNullOrWhiteSpace(outreach.CompanionId, nameof(outreach));
-        ArgumentException.ThrowIfNullOrWhiteSpace(outreach.Text, nameof(outreach));
-        if (!Enum.IsDefined(outreach.Kind))
-        {
-            throw new ArgumentOutOfRangeException(nameof(outreach), outreach.Kind, "Unknown outreach kind.");
-        }
-
-        var text = WithoutNul(outreach.Text);
-        await using var command = Sql(
+        var text = PostgresDatabase.WithoutNul(outreach.Text);
+        await using var command = database.Sql(
             "INSERT INTO inner_outreach (companion_id, kind, text, due_at, created_at, status, source_turn_id) " +
             "SELECT @c, @kind, @text, @dueAt, @createdAt, 0, @sourceTurnId::bigint " +
             "WHERE EXISTS (SELECT 1 FROM companions WHERE id = @c) RETURNING id;",
@@ -31,7 +24,7 @@ public sealed partial class PostgresCompanionStore
             ("createdAt", outreach.CreatedAt.UtcTicks),
             ("sourceTurnId", outreach.SourceTurnId));
         var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?
-            ?? throw UnknownCompanion(outreach.CompanionId);
+            ?? throw StoreErrors.UnknownCompanion(outreach.CompanionId);
         return new OutreachItem(id, outreach.CompanionId, outreach.Kind, text, outreach.DueAt.ToUniversalTime(), outreach.CreatedAt.ToUniversalTime(), OutreachStatus.Pending, null, outreach.SourceTurnId);
     }
 
@@ -54,8 +47,7 @@ public sealed partial class PostgresCompanionStore
     /// <inheritdoc />
     public async Task<int> CountUnpromptedDeliveredSinceAsync(string companionId, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        await using var command = Sql(
+        await using var command = database.Sql(
             "SELECT COUNT(*) FROM inner_outreach WHERE companion_id = @c AND status = 1 AND kind <> 0 AND delivered_at >= @since;",
             ("c", companionId),
             ("since", since.UtcTicks));
@@ -65,8 +57,7 @@ public sealed partial class PostgresCompanionStore
     /// <inheritdoc />
     public async Task<OutreachPolicy?> GetOutreachPolicyAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        var rows = await QueryAsync(
+        var rows = await database.QueryAsync(
             "SELECT time_zone, quiet_from, quiet_until, daily_limit FROM inner_settings WHERE companion_id = @c AND time_zone IS NOT NULL;",
             reader => new OutreachPolicy(
                 reader.GetString(0),
@@ -81,10 +72,7 @@ public sealed partial class PostgresCompanionStore
     /// <inheritdoc />
     public async Task SetOutreachPolicyAsync(string companionId, OutreachPolicy policy, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentNullException.ThrowIfNull(policy);
-        policy.Validate();
-        var changed = await ExecuteAsync(
+        var changed = await database.ExecuteAsync(
             "INSERT INTO inner_settings (companion_id, time_zone, quiet_from, quiet_until, daily_limit) " +
             "SELECT @c, @zone, @from, @until, @limit WHERE EXISTS (SELECT 1 FROM companions WHERE id = @c) " +
             "ON CONFLICT (companion_id) DO UPDATE SET time_zone = excluded.time_zone, quiet_from = excluded.quiet_from, " +
@@ -97,17 +85,16 @@ public sealed partial class PostgresCompanionStore
             ("limit", policy.DailyLimit)).ConfigureAwait(false);
         if (changed == 0)
         {
-            throw UnknownCompanion(companionId);
+            throw StoreErrors.UnknownCompanion(companionId);
         }
     }
 
     /// <inheritdoc />
     public async Task<SwitchState> GetSwitchAsync(string companionId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        var rows = await QueryAsync(
+        var rows = await database.QueryAsync(
             "SELECT is_off, switched_at FROM inner_settings WHERE companion_id = @c;",
-            reader => new SwitchState(reader.GetBoolean(0), reader.IsDBNull(1) ? null : FromTicks(reader.GetInt64(1))),
+            reader => new SwitchState(reader.GetBoolean(0), reader.IsDBNull(1) ? null : PostgresDatabase.FromTicks(reader.GetInt64(1))),
             cancellationToken,
             ("c", companionId)).ConfigureAwait(false);
         return rows.Count == 0 ? SwitchState.On : rows[0];
@@ -116,9 +103,7 @@ public sealed partial class PostgresCompanionStore
     /// <inheritdoc />
     public async Task SetSwitchAsync(string companionId, SwitchState state, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        ArgumentNullException.ThrowIfNull(state);
-        var changed = await ExecuteAsync(
+        var changed = await database.ExecuteAsync(
             "INSERT INTO inner_settings (companion_id, is_off, switched_at) " +
             "SELECT @c, @isOff, @at::bigint WHERE EXISTS (SELECT 1 FROM companions WHERE id = @c) " +
             "ON CONFLICT (companion_id) DO UPDATE SET is_off = excluded.is_off, switched_at = excluded.switched_at;",
@@ -128,14 +113,13 @@ public sealed partial class PostgresCompanionStore
             ("at", state.Since?.UtcTicks)).ConfigureAwait(false);
         if (changed == 0)
         {
-            throw UnknownCompanion(companionId);
+            throw StoreErrors.UnknownCompanion(companionId);
         }
     }
 
     private Task<IReadOnlyList<OutreachItem>> ReadOutreachAsync(string companionId, string filter, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return QueryAsync(
+        return database.QueryAsync(
             $"SELECT {OutreachColumns} FROM inner_outreach WHERE companion_id = @c {filter} ORDER BY due_at, id;",
             ReadOutreach,
             cancellationToken,
@@ -147,18 +131,17 @@ public sealed partial class PostgresCompanionStore
         reader.GetString(1),
         (OutreachKind)reader.GetInt32(2),
         reader.GetString(3),
-        FromTicks(reader.GetInt64(4)),
-        FromTicks(reader.GetInt64(5)),
+        PostgresDatabase.FromTicks(reader.GetInt64(4)),
+        PostgresDatabase.FromTicks(reader.GetInt64(5)),
         (OutreachStatus)reader.GetInt32(6),
-        reader.IsDBNull(7) ? null : FromTicks(reader.GetInt64(7)),
-        NullableInt64(reader, 8));
+        reader.IsDBNull(7) ? null : PostgresDatabase.FromTicks(reader.GetInt64(7)),
+        PostgresDatabase.NullableInt64(reader, 8));
 
     // Only a pending message moves, so two deliverers (or a restart) cannot both say it: a second UPDATE waits for the
     // first's row lock, then re-reads the row and finds it no longer pending.
     private async Task<bool> UpdateOutreachStatusAsync(string companionId, long outreachId, OutreachStatus status, DateTimeOffset? at, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return await ExecuteAsync(
+        return await database.ExecuteAsync(
             "UPDATE inner_outreach SET status = @status, delivered_at = @at WHERE id = @id AND companion_id = @c AND status = 0;",
             cancellationToken,
             ("c", companionId),
