@@ -7,23 +7,26 @@ namespace Kindred.Memory.Postgres;
 internal sealed class PostgresKnowledge(PostgresDatabase database) : IKnowledgeRows
 {
     /// <inheritdoc />
-    public string Clean(string text) => PostgresDatabase.WithoutNul(text);
+    public string Clean(string text) => PostgresDialect.Instance.Clean(text);
 
     /// <inheritdoc />
     public Task<T> ReadAsync<T>(string companionId, Func<IKnowledgeSession, Task<T>> read, CancellationToken cancellationToken) =>
-        database.InSnapshotAsync((connection, transaction) => read(new PostgresKnowledgeSession(connection, transaction, companionId)), cancellationToken);
+        database.InSnapshotAsync((connection, transaction) => read(Session(connection, transaction, companionId)), cancellationToken);
 
     /// <inheritdoc />
     public Task<T> WriteAsync<T>(string companionId, Func<IKnowledgeSession, Task<T>> write, CancellationToken cancellationToken) =>
         database.InTransactionAsync(async (connection, transaction) =>
         {
             await LockKnowledgeAsync(connection, transaction, companionId, cancellationToken).ConfigureAwait(false);
-            return await write(new PostgresKnowledgeSession(connection, transaction, companionId)).ConfigureAwait(false);
+            return await write(Session(connection, transaction, companionId)).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> ForgetAsync(string companionId, Func<IKnowledgeSession, Task<bool>> delete, CancellationToken cancellationToken) =>
-        database.ForgetAsync((connection, transaction) => delete(new PostgresKnowledgeSession(connection, transaction, companionId)), cancellationToken);
+        database.ForgetAsync((connection, transaction) => delete(Session(connection, transaction, companionId)), cancellationToken);
+
+    private static KnowledgeSession Session(NpgsqlConnection connection, NpgsqlTransaction transaction, string companionId) =>
+        new(new SqlSession(connection, transaction), PostgresDialect.Instance, companionId);
 
     /// <summary>
     /// Serialises writers of one companion's knowledge (extraction, corrections, imports) until the transaction ends,

@@ -1,24 +1,25 @@
+using System.Data.Common;
 using Kindred.Memory.Knowledge;
-using Kindred.Memory.Storage;
-using Npgsql;
 
-namespace Kindred.Memory.Postgres;
+namespace Kindred.Memory.Storage;
 
-/// <summary>One companion's knowledge inside one PostgreSQL transaction: reading and learning.</summary>
-internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connection, NpgsqlTransaction transaction, string companionId) : IKnowledgeSession
+/// <summary>
+/// One companion's knowledge inside one transaction, on either database: the statements the rules are made of, with
+/// what differs between the databases left to the <see cref="StoreDialect"/>. Every statement binds the companion as @c.
+/// </summary>
+internal sealed partial class KnowledgeSession(SqlSession sql, StoreDialect dialect, string companionId) : IKnowledgeSession
 {
-    private const string FactColumns =
-        "f.id, f.companion_id, f.subject, f.attribute, f.value, f.text, f.person_id, f.source, f.valid_from, f.valid_to, f.superseded_by, " +
-        "ARRAY(SELECT e.turn_id FROM fact_episodes e WHERE e.fact_id = f.id ORDER BY e.turn_id)";
-
-    private const string PersonColumns =
-        "p.id, p.companion_id, p.name, p.aliases, p.relation, p.first_mentioned_at, " +
-        "ARRAY(SELECT e.turn_id FROM person_episodes e WHERE e.person_id = p.id ORDER BY e.turn_id)";
+    private const string FactColumns = "id, companion_id, subject, attribute, value, text, person_id, source, valid_from, valid_to, superseded_by";
+    private const string PersonColumns = "id, companion_id, name, aliases, relation, first_mentioned_at";
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoredFact>> ReadFactsAsync(bool includeSuperseded, CancellationToken cancellationToken) =>
-        QueryAsync(
-            $"SELECT {FactColumns} FROM facts f WHERE f.companion_id = @c {(includeSuperseded ? "" : "AND f.valid_to IS NULL")} ORDER BY f.id;",
+    public async Task<IReadOnlyList<StoredFact>> ReadFactsAsync(bool includeSuperseded, CancellationToken cancellationToken)
+    {
+        var episodes = await ReadLinksAsync(
+            "SELECT e.fact_id, e.turn_id FROM fact_episodes e JOIN facts f ON f.id = e.fact_id WHERE f.companion_id = @c ORDER BY e.fact_id, e.turn_id;",
+            cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(
+            $"SELECT {FactColumns} FROM facts WHERE companion_id = @c {(includeSuperseded ? "" : "AND valid_to IS NULL")} ORDER BY id;",
             reader => new StoredFact(
                 reader.GetInt64(0),
                 reader.GetString(1),
@@ -26,27 +27,33 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
                 reader.GetString(3),
                 reader.GetString(4),
                 reader.GetString(5),
-                PostgresDatabase.NullableInt64(reader, 6),
+                StoreDialect.ReadNullableInt64(reader, 6),
                 (KnowledgeSource)reader.GetInt32(7),
-                PostgresDatabase.FromTicks(reader.GetInt64(8)),
-                reader.IsDBNull(9) ? null : PostgresDatabase.FromTicks(reader.GetInt64(9)),
-                PostgresDatabase.NullableInt64(reader, 10),
-                reader.GetFieldValue<long[]>(11)),
-            cancellationToken);
+                dialect.ReadTime(reader, 8),
+                dialect.ReadNullableTime(reader, 9),
+                StoreDialect.ReadNullableInt64(reader, 10),
+                episodes.GetValueOrDefault(reader.GetInt64(0), [])),
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<KnownPerson>> ReadPeopleAsync(CancellationToken cancellationToken) =>
-        QueryAsync(
-            $"SELECT {PersonColumns} FROM people p WHERE p.companion_id = @c ORDER BY p.id;",
+    public async Task<IReadOnlyList<KnownPerson>> ReadPeopleAsync(CancellationToken cancellationToken)
+    {
+        var episodes = await ReadLinksAsync(
+            "SELECT e.person_id, e.turn_id FROM person_episodes e JOIN people p ON p.id = e.person_id WHERE p.companion_id = @c ORDER BY e.person_id, e.turn_id;",
+            cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(
+            $"SELECT {PersonColumns} FROM people WHERE companion_id = @c ORDER BY id;",
             reader => new KnownPerson(
                 reader.GetInt64(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                reader.GetFieldValue<string[]>(3),
-                PostgresDatabase.NullableString(reader, 4),
-                PostgresDatabase.FromTicks(reader.GetInt64(5)),
-                reader.GetFieldValue<long[]>(6)),
-            cancellationToken);
+                dialect.ReadWords(reader, 3),
+                StoreDialect.ReadNullableString(reader, 4),
+                dialect.ReadTime(reader, 5),
+                episodes.GetValueOrDefault(reader.GetInt64(0), [])),
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SessionSummary>> ReadSummariesAsync(CancellationToken cancellationToken) =>
@@ -58,7 +65,7 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
                 reader.GetString(1),
                 reader.GetInt64(2),
                 reader.GetInt64(3),
-                PostgresDatabase.FromTicks(reader.GetInt64(4)),
+                dialect.ReadTime(reader, 4),
                 (KnowledgeSource)reader.GetInt32(5)),
             cancellationToken);
 
@@ -66,7 +73,7 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
     public Task<IReadOnlyList<Reflection>> ReadReflectionsAsync(CancellationToken cancellationToken) =>
         QueryAsync(
             "SELECT id, session_id, text, at FROM reflections WHERE companion_id = @c ORDER BY id;",
-            reader => new Reflection(reader.GetInt64(0), companionId, PostgresDatabase.NullableString(reader, 1), reader.GetString(2), PostgresDatabase.FromTicks(reader.GetInt64(3))),
+            reader => new Reflection(reader.GetInt64(0), companionId, StoreDialect.ReadNullableString(reader, 1), reader.GetString(2), dialect.ReadTime(reader, 3)),
             cancellationToken);
 
     /// <inheritdoc />
@@ -81,7 +88,7 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
             "AND NOT EXISTS (SELECT 1 FROM summaries s WHERE s.companion_id = t.companion_id AND s.session_id = t.session_id) " +
             "GROUP BY t.session_id " +
             "HAVING MAX(t.id) <= COALESCE((SELECT through_turn_id FROM knowledge_progress WHERE companion_id = @c), 0) " +
-            "AND bool_or(t.speaker = 0) " +
+            "AND MAX(CASE WHEN t.speaker = 0 THEN 1 ELSE 0 END) = 1 " +
             "ORDER BY MIN(t.id);",
             reader => new UnsummarizedSession(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)),
             cancellationToken);
@@ -90,7 +97,8 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
     public async Task<(long Id, string Value)?> FindCurrentFactAsync(string subject, string attribute, CancellationToken cancellationToken)
     {
         var current = await QueryAsync(
-            "SELECT id, value FROM facts WHERE companion_id = @c AND lower(subject) = lower(@s) AND lower(attribute) = lower(@a) AND valid_to IS NULL ORDER BY id DESC LIMIT 1;",
+            $"SELECT id, value FROM facts WHERE companion_id = @c AND {dialect.SameText("subject", "@s")} AND {dialect.SameText("attribute", "@a")} " +
+            "AND valid_to IS NULL ORDER BY id DESC LIMIT 1;",
             reader => (reader.GetInt64(0), reader.GetString(1)),
             cancellationToken,
             ("s", subject),
@@ -110,17 +118,14 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
             ("text", fact.Text),
             ("p", fact.PersonId),
             ("source", (int)fact.Source),
-            ("from", fact.ValidFrom.UtcTicks),
-            ("to", fact.ValidTo?.UtcTicks)).ConfigureAwait(false))!;
+            ("from", dialect.Time(fact.ValidFrom)),
+            ("to", dialect.NullableTime(fact.ValidTo))).ConfigureAwait(false))!;
 
     /// <inheritdoc />
     public Task SupersedeFactAsync(long factId, long by, DateTimeOffset? validTo, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            "UPDATE facts SET valid_to = COALESCE(@to::bigint, valid_to), superseded_by = @by WHERE id = @id AND companion_id = @c;",
-            cancellationToken,
-            ("to", validTo?.UtcTicks),
-            ("by", by),
-            ("id", factId));
+        validTo is { } to
+            ? ExecuteAsync("UPDATE facts SET valid_to = @to, superseded_by = @by WHERE id = @id AND companion_id = @c;", cancellationToken, ("to", dialect.Time(to)), ("by", by), ("id", factId))
+            : ExecuteAsync("UPDATE facts SET superseded_by = @by WHERE id = @id AND companion_id = @c;", cancellationToken, ("by", by), ("id", factId));
 
     /// <inheritdoc />
     public async Task<long> InsertPersonAsync(string name, IReadOnlyList<string> aliases, string? relation, DateTimeOffset firstMentionedAt, CancellationToken cancellationToken) =>
@@ -128,13 +133,13 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
             "INSERT INTO people (companion_id, name, aliases, relation, first_mentioned_at) VALUES (@c, @n, @a, @r, @at) RETURNING id;",
             cancellationToken,
             ("n", name),
-            ("a", aliases.ToArray()),
+            ("a", dialect.Words(aliases)),
             ("r", relation),
-            ("at", firstMentionedAt.UtcTicks)).ConfigureAwait(false))!;
+            ("at", dialect.Time(firstMentionedAt))).ConfigureAwait(false))!;
 
     /// <inheritdoc />
     public Task UpdatePersonAsync(long personId, IReadOnlyList<string> aliases, string? relation, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE people SET aliases = @a, relation = @r WHERE id = @id AND companion_id = @c;", cancellationToken, ("a", aliases.ToArray()), ("r", relation), ("id", personId));
+        ExecuteAsync("UPDATE people SET aliases = @a, relation = @r WHERE id = @id AND companion_id = @c;", cancellationToken, ("a", dialect.Words(aliases)), ("r", relation), ("id", personId));
 
     /// <inheritdoc />
     public Task LinkTurnsAsync(KnowledgeLink link, long ownerId, IReadOnlyList<long> turnIds, CancellationToken cancellationToken) =>
@@ -142,16 +147,17 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
             ? Task.CompletedTask
             : ExecuteAsync(
                 $"INSERT INTO {(link == KnowledgeLink.Fact ? "fact_episodes (fact_id, turn_id)" : "person_episodes (person_id, turn_id)")} " +
-                "SELECT @o, id FROM turns WHERE companion_id = @c AND id = ANY(@t) ON CONFLICT DO NOTHING;",
+                $"SELECT @o, id FROM turns WHERE companion_id = @c AND id {dialect.InIds} ON CONFLICT DO NOTHING;",
                 cancellationToken,
                 ("o", ownerId),
-                ("t", turnIds.ToArray()));
+                ("ids", dialect.Ids(turnIds)));
 
     /// <inheritdoc />
     public Task AdvanceExtractedThroughAsync(long turnId, CancellationToken cancellationToken) =>
         ExecuteAsync(
             "INSERT INTO knowledge_progress (companion_id, through_turn_id) VALUES (@c, @t) " +
-            "ON CONFLICT (companion_id) DO UPDATE SET through_turn_id = GREATEST(knowledge_progress.through_turn_id, excluded.through_turn_id);",
+            "ON CONFLICT (companion_id) DO UPDATE SET through_turn_id = CASE WHEN excluded.through_turn_id > knowledge_progress.through_turn_id " +
+            "THEN excluded.through_turn_id ELSE knowledge_progress.through_turn_id END;",
             cancellationToken,
             ("t", turnId));
 
@@ -167,31 +173,43 @@ internal sealed partial class PostgresKnowledgeSession(NpgsqlConnection connecti
             ("text", summary.Text),
             ("first", summary.FirstTurnId),
             ("last", summary.LastTurnId),
-            ("at", summary.At.UtcTicks),
+            ("at", dialect.Time(summary.At)),
             ("source", (int)summary.Source));
 
     /// <inheritdoc />
     public async Task<Reflection?> AddReflectionAsync(string? sessionId, string text, DateTimeOffset at, CancellationToken cancellationToken) =>
         await ScalarAsync(
-            "INSERT INTO reflections (companion_id, session_id, text, at) SELECT @c, @s::text, @text, @at " +
+            "INSERT INTO reflections (companion_id, session_id, text, at) SELECT @c, CAST(@s AS TEXT), @text, @at " +
             "WHERE EXISTS (SELECT 1 FROM companions WHERE id = @c) RETURNING id;",
             cancellationToken,
             ("s", sessionId),
             ("text", text),
-            ("at", at.UtcTicks)).ConfigureAwait(false) is long id
+            ("at", dialect.Time(at))).ConfigureAwait(false) is long id
             ? new Reflection(id, companionId, sessionId, text, at.ToUniversalTime())
             : null;
 
-    // Every statement is bound to the session's companion as @c.
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        await PostgresDatabase.ExecuteAsync(connection, transaction, sql, cancellationToken, [("c", companionId), .. parameters]).ConfigureAwait(false);
-
-    private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private async Task<Dictionary<long, List<long>>> ReadLinksAsync(string query, CancellationToken cancellationToken)
     {
-        await using var command = PostgresDatabase.Sql(connection, transaction, sql, [("c", companionId), .. parameters]);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var links = new Dictionary<long, List<long>>();
+        foreach (var (owner, turnId) in await QueryAsync(query, reader => (reader.GetInt64(0), reader.GetInt64(1)), cancellationToken).ConfigureAwait(false))
+        {
+            if (!links.TryGetValue(owner, out var list))
+            {
+                links[owner] = list = [];
+            }
+
+            list.Add(turnId);
+        }
+
+        return links;
     }
 
-    private Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        PostgresDatabase.QueryAsync(connection, transaction, sql, read, cancellationToken, [("c", companionId), .. parameters]);
+    private Task<int> ExecuteAsync(string statement, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        sql.ExecuteAsync(statement, cancellationToken, [("c", companionId), .. parameters]);
+
+    private Task<object?> ScalarAsync(string statement, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        sql.ScalarAsync(statement, cancellationToken, [("c", companionId), .. parameters]);
+
+    private Task<IReadOnlyList<T>> QueryAsync<T>(string statement, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        sql.QueryAsync(statement, read, cancellationToken, [("c", companionId), .. parameters]);
 }

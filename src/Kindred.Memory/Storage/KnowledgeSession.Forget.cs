@@ -1,10 +1,9 @@
 using Kindred.Core.Inner;
-using Kindred.Memory.Storage;
 
-namespace Kindred.Memory.Postgres;
+namespace Kindred.Memory.Storage;
 
-// The deletes a forget is made of (KnowledgeStore decides which); PostgresDatabase.ForgetAsync vacuums after them.
-internal sealed partial class PostgresKnowledgeSession
+// The deletes a forget is made of (KnowledgeStore decides which); the provider's ForgetAsync clears their traces after.
+internal sealed partial class KnowledgeSession
 {
     /// <inheritdoc />
     public async Task<bool> DeleteFactAsync(long factId, CancellationToken cancellationToken) =>
@@ -13,31 +12,25 @@ internal sealed partial class PostgresKnowledgeSession
     /// <inheritdoc />
     public Task DeleteFactsAboutAsync(long personId, IReadOnlyList<string> names, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "DELETE FROM facts WHERE companion_id = @c AND (person_id = @p OR lower(subject) = ANY(@names) OR text ILIKE ANY(@likes));",
+            $"DELETE FROM facts WHERE companion_id = @c AND (person_id = @p OR {dialect.ContainsAnyLike("text")}" +
+            string.Concat(names.Select((_, i) => $" OR {dialect.SameText("subject", $"@name{i}")}")) + ");",
             cancellationToken,
-            ("p", personId),
-            ("names", names.Select(n => n.ToLowerInvariant()).ToArray()),
-            ("likes", Likes(names)));
+            [("p", personId), ("likes", dialect.Likes(names)), .. names.Select((name, i) => ($"name{i}", (object?)name))]);
 
     /// <inheritdoc />
     public async Task DeleteSummariesAndReflectionsContainingAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
-        await ExecuteAsync("DELETE FROM summaries WHERE companion_id = @c AND text ILIKE ANY(@likes);", cancellationToken, ("likes", Likes(texts))).ConfigureAwait(false);
-        await ExecuteAsync("DELETE FROM reflections WHERE companion_id = @c AND text ILIKE ANY(@likes);", cancellationToken, ("likes", Likes(texts))).ConfigureAwait(false);
+        await ExecuteAsync($"DELETE FROM summaries WHERE companion_id = @c AND {dialect.ContainsAnyLike("text")};", cancellationToken, ("likes", dialect.Likes(texts))).ConfigureAwait(false);
+        await ExecuteAsync($"DELETE FROM reflections WHERE companion_id = @c AND {dialect.ContainsAnyLike("text")};", cancellationToken, ("likes", dialect.Likes(texts))).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    /// <remarks>ILIKE finds the candidates, ignoring case in any script.</remarks>
     public Task<IReadOnlyList<(long Id, string Text)>> ReadTurnsThatMayNameAsync(IReadOnlyList<string> names, CancellationToken cancellationToken) =>
-        QueryAsync(
-            "SELECT id, text FROM turns WHERE companion_id = @c AND text ILIKE ANY(@likes);",
-            reader => (reader.GetInt64(0), reader.GetString(1)),
-            cancellationToken,
-            ("likes", Likes(names)));
+        QueryAsync(dialect.TurnsThatMayName, reader => (reader.GetInt64(0), reader.GetString(1)), cancellationToken, ("likes", dialect.Likes(names)));
 
     /// <inheritdoc />
     public Task<int> DeleteTurnsAsync(IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM turns WHERE companion_id = @c AND id = ANY(@turns);", cancellationToken, ("turns", turnIds.ToArray()));
+        ExecuteAsync($"DELETE FROM turns WHERE companion_id = @c AND id {dialect.InIds};", cancellationToken, ("ids", dialect.Ids(turnIds)));
 
     /// <inheritdoc />
     public Task DeletePeopleKnownOnlyFromAsync(long turnId, CancellationToken cancellationToken) =>
@@ -50,8 +43,8 @@ internal sealed partial class PostgresKnowledgeSession
 
     /// <inheritdoc />
     /// <remarks>
-    /// The companion's row goes first, which locks it, so an append racing this either lands before (and is deleted by
-    /// the cascade) or finds no companion.
+    /// Everything else the companion has goes by cascade. On PostgreSQL deleting the row first locks it, so an append
+    /// racing this either lands before (and goes with it) or finds no companion.
     /// </remarks>
     public async Task<bool> DeleteCompanionAsync(CancellationToken cancellationToken) =>
         await ExecuteAsync("DELETE FROM companions WHERE id = @c;", cancellationToken).ConfigureAwait(false) > 0;
@@ -67,13 +60,22 @@ internal sealed partial class PostgresKnowledgeSession
         .. await QueryAsync("SELECT id, about FROM inner_threads WHERE companion_id = @c;", r => new InnerLifeText(InnerLifeTable.Threads, r.GetInt64(0), [r.GetString(1)]), cancellationToken).ConfigureAwait(false),
         .. await QueryAsync(
             "SELECT id, summary, insights, about_herself FROM inner_reflections WHERE companion_id = @c;",
-            r => new InnerLifeText(InnerLifeTable.Reflections, r.GetInt64(0), [r.GetString(1), .. r.GetFieldValue<string[]>(2), r.GetString(3)]),
+            r => new InnerLifeText(InnerLifeTable.Reflections, r.GetInt64(0), [r.GetString(1), .. dialect.ReadWords(r, 2), r.GetString(3)]),
             cancellationToken).ConfigureAwait(false),
     ];
 
     /// <inheritdoc />
-    public Task DeleteInnerLifeRowsAsync(InnerLifeTable table, IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
-        ExecuteAsync($"DELETE FROM {InnerLifeTables.Name(table)} WHERE companion_id = @c AND id = ANY(@ids);", cancellationToken, ("ids", ids.ToArray()));
+    public Task DeleteInnerLifeRowsAsync(InnerLifeTable table, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var name = table switch
+        {
+            InnerLifeTable.Outreach => "inner_outreach",
+            InnerLifeTable.Threads => "inner_threads",
+            InnerLifeTable.Reflections => "inner_reflections",
+            _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Unknown inner-life table."),
+        };
+        return ExecuteAsync($"DELETE FROM {name} WHERE companion_id = @c AND id {dialect.InIds};", cancellationToken, ("ids", dialect.Ids(ids)));
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<(int Version, Persona Persona, string Reason)>> ReadPersonaVersionsAsync(CancellationToken cancellationToken) =>
@@ -88,9 +90,6 @@ internal sealed partial class PostgresKnowledgeSession
             "UPDATE inner_persona_versions SET persona = @persona, reason = @reason WHERE companion_id = @c AND version = @v;",
             cancellationToken,
             ("v", version),
-            ("persona", PostgresDatabase.WithoutNul(InnerJson.SerializePersona(persona))),
+            ("persona", InnerJson.SerializePersona(persona)),
             ("reason", reason));
-
-    // ILIKE patterns for text containing any of them (backslash is ILIKE's default escape).
-    private static string[] Likes(IEnumerable<string> texts) => [.. texts.Select(LikePattern.Containing)];
 }
