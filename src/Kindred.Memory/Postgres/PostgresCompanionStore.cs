@@ -32,8 +32,8 @@ public sealed class PostgresCompanionStore : CompanionStore
 {
     private readonly PostgresDatabase _database;
 
-    private PostgresCompanionStore(PostgresDatabase database, PostgresInnerLife innerLife)
-        : base(new PostgresTurns(database), new PostgresKnowledge(database), innerLife, innerLife) =>
+    private PostgresCompanionStore(PostgresDatabase database)
+        : base(new PostgresTurns(database), new PostgresKnowledge(database), database, PostgresDialect.Instance) =>
         _database = database;
 
     /// <summary>Connects to the database and brings its schema up to date, creating it in an empty database.</summary>
@@ -79,8 +79,7 @@ public sealed class PostgresCompanionStore : CompanionStore
             throw;
         }
 
-        var database = new PostgresDatabase(dataSource);
-        return new PostgresCompanionStore(database, new PostgresInnerLife(database));
+        return new PostgresCompanionStore(new PostgresDatabase(dataSource));
     }
 
     /// <summary>Closes every pooled connection.</summary>

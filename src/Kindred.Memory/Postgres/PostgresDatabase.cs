@@ -1,9 +1,10 @@
+using Kindred.Memory.Storage;
 using Npgsql;
 
 namespace Kindred.Memory.Postgres;
 
 /// <summary>The PostgreSQL database behind <see cref="PostgresCompanionStore"/>: its pooled connections, and how work runs on them.</summary>
-internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IAsyncDisposable
+internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : ISqlRunner, IAsyncDisposable
 {
     // Everything a forget can take with it, directly or by cascade and trigger: vacuumed after every forget.
     private const string VacuumForgotten =
@@ -15,6 +16,13 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
 
     /// <summary>Closes every pooled connection.</summary>
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    /// <inheritdoc />
+    public Task<T> ReadAsync<T>(Func<SqlSession, Task<T>> read, CancellationToken cancellationToken) => OnConnectionAsync(read, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>A single statement commits by itself; writers of one row wait on its lock.</remarks>
+    public Task<T> WriteAsync<T>(Func<SqlSession, Task<T>> write, CancellationToken cancellationToken) => OnConnectionAsync(write, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one transaction on a connection of its own, committing when it returns.</summary>
     public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
@@ -159,6 +167,15 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
 
     /// <summary>Derived text (a model's extraction) without U+0000, which PostgreSQL text cannot hold and which carries no meaning.</summary>
     public static string WithoutNul(string value) => value.Replace("\0", "", StringComparison.Ordinal);
+
+    private async Task<T> OnConnectionAsync<T>(Func<SqlSession, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await work(new SqlSession(connection, null)).ConfigureAwait(false);
+        }
+    }
 
     private static NpgsqlCommand Bind(NpgsqlCommand command, (string Name, object? Value)[] parameters)
     {

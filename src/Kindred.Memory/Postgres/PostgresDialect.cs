@@ -12,6 +12,9 @@ internal sealed class PostgresDialect : StoreDialect
     public override string Clean(string text) => PostgresDatabase.WithoutNul(text);
 
     /// <inheritdoc />
+    public override string TimeType => "BIGINT";
+
+    /// <inheritdoc />
     public override string InIds => "= ANY(@ids)";
 
     /// <inheritdoc />

@@ -25,8 +25,8 @@ public sealed class SqliteCompanionStore : CompanionStore, IDisposable
 {
     private readonly SqliteDatabase _database;
 
-    private SqliteCompanionStore(SqliteDatabase database, SqliteInnerLife innerLife)
-        : base(new SqliteTurns(database), new SqliteKnowledge(database), innerLife, innerLife) =>
+    private SqliteCompanionStore(SqliteDatabase database)
+        : base(new SqliteTurns(database), new SqliteKnowledge(database), database, SqliteDialect.Instance) =>
         _database = database;
 
     /// <summary>
@@ -37,11 +37,8 @@ public sealed class SqliteCompanionStore : CompanionStore, IDisposable
     /// <param name="timeProvider">Clock used to record when schema upgrades were applied.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
     /// <exception cref="InvalidOperationException">The file was written by a newer Kindred, whose schema this one does not know.</exception>
-    public static async Task<SqliteCompanionStore> OpenAsync(string databasePath, TimeProvider timeProvider, CancellationToken cancellationToken)
-    {
-        var database = await SqliteDatabase.OpenAsync(databasePath, timeProvider, cancellationToken).ConfigureAwait(false);
-        return new SqliteCompanionStore(database, new SqliteInnerLife(database));
-    }
+    public static async Task<SqliteCompanionStore> OpenAsync(string databasePath, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        new(await SqliteDatabase.OpenAsync(databasePath, timeProvider, cancellationToken).ConfigureAwait(false));
 
     /// <summary>Runs <paramref name="work"/> on the single write connection, one caller at a time (for tests that look underneath).</summary>
     internal Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken) => _database.WriteAsync(work, cancellationToken);

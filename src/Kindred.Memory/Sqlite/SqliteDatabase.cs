@@ -1,3 +1,4 @@
+using Kindred.Memory.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Kindred.Memory;
@@ -20,7 +21,7 @@ namespace Kindred.Memory;
 /// tick, with offset zero.
 /// </para>
 /// </remarks>
-internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
+internal sealed class SqliteDatabase : ISqlRunner, IAsyncDisposable, IDisposable
 {
     // How long a statement waits on another process's lock before failing; generous because a failed write of a
     // person's turn is far worse than a slow one.
@@ -140,6 +141,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             return await work(connection).ConfigureAwait(false);
         }
     }
+
+    /// <inheritdoc />
+    Task<T> ISqlRunner.ReadAsync<T>(Func<SqlSession, Task<T>> read, CancellationToken cancellationToken) =>
+        ReadAsync(connection => read(new SqlSession(connection, null)), cancellationToken);
+
+    /// <inheritdoc />
+    Task<T> ISqlRunner.WriteAsync<T>(Func<SqlSession, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAsync(connection => write(new SqlSession(connection, null)), cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one transaction on the write connection, committing when it returns.</summary>
     public Task<T> InWriteTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) =>

@@ -12,6 +12,9 @@ internal sealed class SqliteDialect : StoreDialect
     public override string Clean(string text) => text;
 
     /// <inheritdoc />
+    public override string TimeType => "TEXT";
+
+    /// <inheritdoc />
     public override string InIds => "IN (SELECT value FROM json_each(@ids))";
 
     /// <inheritdoc />

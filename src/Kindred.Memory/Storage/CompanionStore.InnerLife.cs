@@ -160,13 +160,13 @@ public abstract partial class CompanionStore
         ArgumentNullException.ThrowIfNull(reflection.Summary, nameof(reflection));
         ArgumentNullException.ThrowIfNull(reflection.Insights, nameof(reflection));
         ArgumentNullException.ThrowIfNull(reflection.AboutHerself, nameof(reflection));
-        return _reflections.AddReflectionAsync(reflection, cancellationToken);
+        return _innerLife.AddReflectionAsync(reflection, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<StoredReflection>> GetInnerReflectionsAsync(string companionId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
-        return _reflections.GetInnerReflectionsAsync(companionId, cancellationToken);
+        return _innerLife.GetInnerReflectionsAsync(companionId, cancellationToken);
     }
 }

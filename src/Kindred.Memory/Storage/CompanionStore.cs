@@ -1,5 +1,4 @@
 using Kindred.Core;
-using Kindred.Core.Inner;
 using Kindred.Memory.Knowledge;
 
 namespace Kindred.Memory.Storage;
@@ -14,15 +13,17 @@ public abstract partial class CompanionStore : IFullCompanionStore
 {
     private readonly ITurnStore _turns;
     private readonly KnowledgeStore _knowledge;
-    private readonly IInnerLifeStore _innerLife;
-    private readonly IReflectionStore _reflections;
+    private readonly InnerLifeStore _innerLife;
 
-    private protected CompanionStore(ITurnStore turns, IKnowledgeRows knowledge, IInnerLifeStore innerLife, IReflectionStore reflections)
+    /// <param name="turns">The provider's companions and turns.</param>
+    /// <param name="knowledge">How the provider runs the knowledge rules' transactions.</param>
+    /// <param name="statements">Where the provider runs single statements.</param>
+    /// <param name="dialect">Where the provider's SQL differs.</param>
+    private protected CompanionStore(ITurnStore turns, IKnowledgeRows knowledge, ISqlRunner statements, StoreDialect dialect)
     {
         _turns = turns;
         _knowledge = new KnowledgeStore(knowledge);
-        _innerLife = innerLife;
-        _reflections = reflections;
+        _innerLife = new InnerLifeStore(statements, dialect);
     }
 
     /// <summary>Closes the database; in-flight writes finish first.</summary>

@@ -12,6 +12,9 @@ internal abstract class StoreDialect
     /// <summary>What a database cannot keep in text taken out of derived text (PostgreSQL: U+0000).</summary>
     public abstract string Clean(string text);
 
+    /// <summary>The SQL type times are kept as, for a CAST that gives a NULL parameter its type.</summary>
+    public abstract string TimeType { get; }
+
     /// <summary>"is one of the ids bound as @ids", after a column.</summary>
     public abstract string InIds { get; }
 

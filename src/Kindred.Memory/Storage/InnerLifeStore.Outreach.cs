@@ -1,29 +1,27 @@
 using Kindred.Core.Inner;
-using Kindred.Memory.Storage;
-using Npgsql;
 
-namespace Kindred.Memory.Postgres;
+namespace Kindred.Memory.Storage;
 
 // Scheduled outreach (reminders, follow-ups, check-ins), the person's outreach settings and the on/off switch.
-internal sealed partial class PostgresInnerLife
+internal sealed partial class InnerLifeStore
 {
     private const string OutreachColumns = "id, companion_id, kind, text, due_at, created_at, status, delivered_at, source_turn_id";
 
     /// <inheritdoc />
     public async Task<OutreachItem> AddOutreachAsync(NewOutreach outreach, CancellationToken cancellationToken)
     {
-        var text = PostgresDatabase.WithoutNul(outreach.Text);
-        await using var command = database.Sql(
+        var text = dialect.Clean(outreach.Text);
+        var id = await ScalarAsync(
             "INSERT INTO inner_outreach (companion_id, kind, text, due_at, created_at, status, source_turn_id) " +
-            "SELECT @c, @kind, @text, @dueAt, @createdAt, 0, @sourceTurnId::bigint " +
+            "SELECT @c, @kind, @text, @dueAt, @createdAt, 0, CAST(@sourceTurnId AS BIGINT) " +
             "WHERE EXISTS (SELECT 1 FROM companions WHERE id = @c) RETURNING id;",
+            cancellationToken,
             ("c", outreach.CompanionId),
             ("kind", (int)outreach.Kind),
             ("text", text),
-            ("dueAt", outreach.DueAt.UtcTicks),
-            ("createdAt", outreach.CreatedAt.UtcTicks),
-            ("sourceTurnId", outreach.SourceTurnId));
-        var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?
+            ("dueAt", dialect.Time(outreach.DueAt)),
+            ("createdAt", dialect.Time(outreach.CreatedAt)),
+            ("sourceTurnId", outreach.SourceTurnId)).ConfigureAwait(false) as long?
             ?? throw StoreErrors.UnknownCompanion(outreach.CompanionId);
         return new OutreachItem(id, outreach.CompanionId, outreach.Kind, text, outreach.DueAt.ToUniversalTime(), outreach.CreatedAt.ToUniversalTime(), OutreachStatus.Pending, null, outreach.SourceTurnId);
     }
@@ -47,17 +45,19 @@ internal sealed partial class PostgresInnerLife
     /// <inheritdoc />
     public async Task<int> CountUnpromptedDeliveredSinceAsync(string companionId, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var command = database.Sql(
+        var counts = await QueryAsync(
             "SELECT COUNT(*) FROM inner_outreach WHERE companion_id = @c AND status = 1 AND kind <> 0 AND delivered_at >= @since;",
+            reader => reader.GetInt64(0),
+            cancellationToken,
             ("c", companionId),
-            ("since", since.UtcTicks));
-        return checked((int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+            ("since", dialect.Time(since))).ConfigureAwait(false);
+        return checked((int)counts[0]);
     }
 
     /// <inheritdoc />
     public async Task<OutreachPolicy?> GetOutreachPolicyAsync(string companionId, CancellationToken cancellationToken)
     {
-        var rows = await database.QueryAsync(
+        var rows = await QueryAsync(
             "SELECT time_zone, quiet_from, quiet_until, daily_limit FROM inner_settings WHERE companion_id = @c AND time_zone IS NOT NULL;",
             reader => new OutreachPolicy(
                 reader.GetString(0),
@@ -72,7 +72,7 @@ internal sealed partial class PostgresInnerLife
     /// <inheritdoc />
     public async Task SetOutreachPolicyAsync(string companionId, OutreachPolicy policy, CancellationToken cancellationToken)
     {
-        var changed = await database.ExecuteAsync(
+        var changed = await ExecuteAsync(
             "INSERT INTO inner_settings (companion_id, time_zone, quiet_from, quiet_until, daily_limit) " +
             "SELECT @c, @zone, @from, @until, @limit WHERE EXISTS (SELECT 1 FROM companions WHERE id = @c) " +
             "ON CONFLICT (companion_id) DO UPDATE SET time_zone = excluded.time_zone, quiet_from = excluded.quiet_from, " +
@@ -92,9 +92,10 @@ internal sealed partial class PostgresInnerLife
     /// <inheritdoc />
     public async Task<SwitchState> GetSwitchAsync(string companionId, CancellationToken cancellationToken)
     {
-        var rows = await database.QueryAsync(
-            "SELECT is_off, switched_at FROM inner_settings WHERE companion_id = @c;",
-            reader => new SwitchState(reader.GetBoolean(0), reader.IsDBNull(1) ? null : PostgresDatabase.FromTicks(reader.GetInt64(1))),
+        // is_off is a boolean in PostgreSQL and 0 or 1 in SQLite: CASE reads both the same way.
+        var rows = await QueryAsync(
+            "SELECT CASE WHEN is_off THEN 1 ELSE 0 END, switched_at FROM inner_settings WHERE companion_id = @c;",
+            reader => new SwitchState(reader.GetInt32(0) != 0, dialect.ReadNullableTime(reader, 1)),
             cancellationToken,
             ("c", companionId)).ConfigureAwait(false);
         return rows.Count == 0 ? SwitchState.On : rows[0];
@@ -103,50 +104,44 @@ internal sealed partial class PostgresInnerLife
     /// <inheritdoc />
     public async Task SetSwitchAsync(string companionId, SwitchState state, CancellationToken cancellationToken)
     {
-        var changed = await database.ExecuteAsync(
+        var changed = await ExecuteAsync(
             "INSERT INTO inner_settings (companion_id, is_off, switched_at) " +
-            "SELECT @c, @isOff, @at::bigint WHERE EXISTS (SELECT 1 FROM companions WHERE id = @c) " +
+            $"SELECT @c, (@isOff = 1), CAST(@at AS {dialect.TimeType}) WHERE EXISTS (SELECT 1 FROM companions WHERE id = @c) " +
             "ON CONFLICT (companion_id) DO UPDATE SET is_off = excluded.is_off, switched_at = excluded.switched_at;",
             cancellationToken,
             ("c", companionId),
-            ("isOff", state.IsOff),
-            ("at", state.Since?.UtcTicks)).ConfigureAwait(false);
+            ("isOff", state.IsOff ? 1 : 0),
+            ("at", dialect.NullableTime(state.Since))).ConfigureAwait(false);
         if (changed == 0)
         {
             throw StoreErrors.UnknownCompanion(companionId);
         }
     }
 
-    private Task<IReadOnlyList<OutreachItem>> ReadOutreachAsync(string companionId, string filter, CancellationToken cancellationToken)
-    {
-        return database.QueryAsync(
+    private Task<IReadOnlyList<OutreachItem>> ReadOutreachAsync(string companionId, string filter, CancellationToken cancellationToken) =>
+        QueryAsync(
             $"SELECT {OutreachColumns} FROM inner_outreach WHERE companion_id = @c {filter} ORDER BY due_at, id;",
-            ReadOutreach,
+            reader => new OutreachItem(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                (OutreachKind)reader.GetInt32(2),
+                reader.GetString(3),
+                dialect.ReadTime(reader, 4),
+                dialect.ReadTime(reader, 5),
+                (OutreachStatus)reader.GetInt32(6),
+                dialect.ReadNullableTime(reader, 7),
+                StoreDialect.ReadNullableInt64(reader, 8)),
             cancellationToken,
             ("c", companionId));
-    }
-
-    private static OutreachItem ReadOutreach(NpgsqlDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetString(1),
-        (OutreachKind)reader.GetInt32(2),
-        reader.GetString(3),
-        PostgresDatabase.FromTicks(reader.GetInt64(4)),
-        PostgresDatabase.FromTicks(reader.GetInt64(5)),
-        (OutreachStatus)reader.GetInt32(6),
-        reader.IsDBNull(7) ? null : PostgresDatabase.FromTicks(reader.GetInt64(7)),
-        PostgresDatabase.NullableInt64(reader, 8));
 
     // Only a pending message moves, so two deliverers (or a restart) cannot both say it: a second UPDATE waits for the
-    // first's row lock, then re-reads the row and finds it no longer pending.
-    private async Task<bool> UpdateOutreachStatusAsync(string companionId, long outreachId, OutreachStatus status, DateTimeOffset? at, CancellationToken cancellationToken)
-    {
-        return await database.ExecuteAsync(
-            "UPDATE inner_outreach SET status = @status, delivered_at = @at WHERE id = @id AND companion_id = @c AND status = 0;",
+    // first's row lock (or the single writer), then finds it no longer pending.
+    private async Task<bool> UpdateOutreachStatusAsync(string companionId, long outreachId, OutreachStatus status, DateTimeOffset? at, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            $"UPDATE inner_outreach SET status = @status, delivered_at = CAST(@at AS {dialect.TimeType}) WHERE id = @id AND companion_id = @c AND status = 0;",
             cancellationToken,
             ("c", companionId),
             ("id", outreachId),
             ("status", (int)status),
-            ("at", at?.UtcTicks)).ConfigureAwait(false) == 1;
-    }
+            ("at", dialect.NullableTime(at))).ConfigureAwait(false) == 1;
 }
