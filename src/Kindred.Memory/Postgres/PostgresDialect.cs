@@ -12,6 +12,13 @@ internal sealed class PostgresDialect : StoreDialect
     public override string Clean(string text) => PostgresDatabase.WithoutNul(text);
 
     /// <inheritdoc />
+    public override void RejectUnstorable(string text, string paramName) =>
+        PostgresDatabase.RejectNul(text, paramName);
+
+    /// <inheritdoc />
+    public override string CompanionInsertionOrder => "seq";
+
+    /// <inheritdoc />
     public override string TimeType => "BIGINT";
 
     /// <inheritdoc />

@@ -5,16 +5,12 @@ using NpgsqlTypes;
 
 namespace Kindred.Memory.Postgres;
 
-/// <summary>The PostgreSQL store's companions, turns and their embeddings; <see cref="CompanionStore"/> checks the arguments first.</summary>
-internal sealed partial class PostgresTurns(PostgresDatabase database) : ITurnStore
+/// <summary>How the PostgreSQL store appends turns and saves their embeddings (see the remarks on <see cref="PostgresCompanionStore"/>).</summary>
+internal sealed class PostgresTurns(PostgresDatabase database) : ITurnWrites
 {
-    private const string TurnColumns = "id, companion_id, session_id, speaker, text, at, status";
-
     /// <inheritdoc />
     public async Task<StoredTurn> AppendTurnAsync(NewTurn turn, CancellationToken cancellationToken)
     {
-        RejectNul(turn, nameof(turn));
-
         // Reading the companion's row FOR NO KEY UPDATE checks it exists (an unknown one is reported as such, not as a
         // foreign-key failure) and queues appends to the same companion, so ids follow commit order (see remarks on
         // the class). Appends to other companions do not wait.
@@ -35,11 +31,6 @@ internal sealed partial class PostgresTurns(PostgresDatabase database) : ITurnSt
     /// <inheritdoc />
     public async Task<IReadOnlyList<StoredTurn>> AppendTurnsAsync(IReadOnlyList<NewTurn> turns, CancellationToken cancellationToken)
     {
-        foreach (var turn in turns)
-        {
-            RejectNul(turn, nameof(turns));
-        }
-
         var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -101,81 +92,24 @@ internal sealed partial class PostgresTurns(PostgresDatabase database) : ITurnSt
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTurn>> GetRecentTurnsAsync(string companionId, int count, CancellationToken cancellationToken)
+    public async Task SaveTurnVectorsAsync(IReadOnlyList<(long TurnId, byte[] Vector)> vectors, CancellationToken cancellationToken)
     {
-        return ReadTurnsAsync(
-            $"SELECT * FROM (SELECT {TurnColumns} FROM turns WHERE companion_id = @companionId ORDER BY id DESC LIMIT @limit) recent ORDER BY id;",
-            companionId,
-            count,
-            command => { },
-            cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTurn>> GetHistoryAsync(string companionId, long afterId, int take, CancellationToken cancellationToken)
-    {
-        return ReadTurnsAsync(
-            $"SELECT {TurnColumns} FROM turns WHERE companion_id = @companionId AND id > @afterId ORDER BY id LIMIT @limit;",
-            companionId,
-            take,
-            command => command.Parameters.AddWithValue("afterId", afterId),
-            cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTurn>> GetTurnsAsync(string companionId, IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken)
-    {
-        return ReadTurnsAsync(
-            $"SELECT {TurnColumns} FROM turns WHERE companion_id = @companionId AND id = ANY(@ids) ORDER BY id LIMIT @limit;",
-            companionId,
-            turnIds.Count,
-            command => command.Parameters.AddWithValue("ids", turnIds.ToArray()),
-            cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTurn>> GetUnindexedTurnsAsync(string companionId, int limit, CancellationToken cancellationToken)
-    {
-        return ReadTurnsAsync(
-            $"SELECT {TurnColumns} FROM turns t WHERE companion_id = @companionId AND text <> '' " +
-            "AND NOT EXISTS (SELECT 1 FROM turn_vectors v WHERE v.turn_id = t.id) ORDER BY id LIMIT @limit;",
-            companionId,
-            limit,
-            command => { },
-            cancellationToken);
-    }
-
-    private async Task<IReadOnlyList<StoredTurn>> ReadTurnsAsync(
-        string sql, string companionId, int limit, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
-    {
-        await using var command = database.Sql(sql);
-        command.Parameters.AddWithValue("companionId", companionId);
-        command.Parameters.AddWithValue("limit", NpgsqlDbType.Integer, limit);
-        bind(command);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        // The last vector given for a turn wins, as a replace would; one statement cannot update a row twice.
+        var latest = new Dictionary<long, byte[]>();
+        foreach (var (turnId, vector) in vectors)
         {
-            var turns = new List<StoredTurn>(Math.Min(limit, 256));
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                turns.Add(new StoredTurn(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    (Speaker)reader.GetInt16(3),
-                    reader.GetString(4),
-                    PostgresDatabase.FromTicks(reader.GetInt64(5)),
-                    (TurnStatus)reader.GetInt16(6)));
-            }
-
-            return turns;
+            latest[turnId] = vector;
         }
-    }
 
-    // What a person wrote is refused, not altered, when PostgreSQL cannot keep it.
-    private static void RejectNul(NewTurn turn, string paramName)
-    {
-        PostgresDatabase.RejectNul(turn.Text, paramName);
-        PostgresDatabase.RejectNul(turn.SessionId, paramName);
+        // One statement, so one transaction. FOR KEY SHARE holds each turn until commit; a turn forgotten meanwhile is
+        // skipped (it simply gets no vector) instead of failing the foreign key.
+        await using var command = database.Sql(
+            "INSERT INTO turn_vectors (turn_id, vector) " +
+            "SELECT t.id, v.vector FROM unnest(@turnIds, @vectors) AS v(turn_id, vector) JOIN turns t ON t.id = v.turn_id " +
+            "FOR KEY SHARE OF t " +
+            "ON CONFLICT (turn_id) DO UPDATE SET vector = excluded.vector;");
+        command.Parameters.AddWithValue("turnIds", latest.Keys.ToArray());
+        command.Parameters.AddWithValue("vectors", latest.Values.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -12,6 +12,15 @@ internal sealed class SqliteDialect : StoreDialect
     public override string Clean(string text) => text;
 
     /// <inheritdoc />
+    public override void RejectUnstorable(string text, string paramName)
+    {
+        // SQLite keeps any text, U+0000 included.
+    }
+
+    /// <inheritdoc />
+    public override string CompanionInsertionOrder => "rowid";
+
+    /// <inheritdoc />
     public override string TimeType => "TEXT";
 
     /// <inheritdoc />

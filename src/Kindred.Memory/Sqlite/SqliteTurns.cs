@@ -4,11 +4,9 @@ using Microsoft.Data.Sqlite;
 
 namespace Kindred.Memory;
 
-/// <summary>The SQLite store's companions, turns and their embeddings; <see cref="CompanionStore"/> checks the arguments first.</summary>
-internal sealed partial class SqliteTurns(SqliteDatabase database) : ITurnStore
+/// <summary>How the SQLite store appends turns and saves their embeddings: in one transaction on its single writer.</summary>
+internal sealed class SqliteTurns(SqliteDatabase database) : ITurnWrites
 {
-    private const string TurnColumns = "id, companion_id, session_id, speaker, text, at, status";
-
     // The existence check rides in the insert itself, so an unknown companion is reported as such rather than as a
     // foreign-key failure, and no second round trip is needed.
     private const string InsertTurn =
@@ -50,50 +48,23 @@ internal sealed partial class SqliteTurns(SqliteDatabase database) : ITurnStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTurn>> GetRecentTurnsAsync(string companionId, int count, CancellationToken cancellationToken) =>
-        ReadTurnsAsync(
-            $"SELECT * FROM (SELECT {TurnColumns} FROM turns WHERE companion_id = $companionId ORDER BY id DESC LIMIT $limit) ORDER BY id;",
-            cancellationToken,
-            ("$companionId", companionId),
-            ("$limit", count));
+    public Task SaveTurnVectorsAsync(IReadOnlyList<(long TurnId, byte[] Vector)> vectors, CancellationToken cancellationToken) =>
+        database.InWriteTransactionAsync(async (connection, transaction) =>
+        {
+            // A turn forgotten meanwhile simply gets no vector.
+            using var command = SqliteDatabase.Command(
+                connection,
+                transaction,
+                "INSERT OR REPLACE INTO turn_vectors (turn_id, vector) SELECT $turnId, $vector WHERE EXISTS (SELECT 1 FROM turns WHERE id = $turnId);");
+            var turnId = command.Parameters.Add("$turnId", SqliteType.Integer);
+            var vector = command.Parameters.Add("$vector", SqliteType.Blob);
+            foreach (var (id, bytes) in vectors)
+            {
+                turnId.Value = id;
+                vector.Value = bytes;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-    /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTurn>> GetHistoryAsync(string companionId, long afterId, int take, CancellationToken cancellationToken) =>
-        ReadTurnsAsync(
-            $"SELECT {TurnColumns} FROM turns WHERE companion_id = $companionId AND id > $afterId ORDER BY id LIMIT $limit;",
-            cancellationToken,
-            ("$companionId", companionId),
-            ("$afterId", afterId),
-            ("$limit", take));
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTurn>> GetTurnsAsync(string companionId, IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken) =>
-        // Ids are longs, formatted here, never text from a person: a literal list is safe and one round trip.
-        ReadTurnsAsync(
-            $"SELECT {TurnColumns} FROM turns WHERE companion_id = $companionId AND id IN ({SqliteDatabase.IdList(turnIds)}) ORDER BY id;",
-            cancellationToken,
-            ("$companionId", companionId));
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTurn>> GetUnindexedTurnsAsync(string companionId, int limit, CancellationToken cancellationToken) =>
-        ReadTurnsAsync(
-            $"SELECT {TurnColumns} FROM turns WHERE companion_id = $companionId AND text <> '' " +
-            "AND NOT EXISTS (SELECT 1 FROM turn_vectors v WHERE v.turn_id = turns.id) ORDER BY id LIMIT $limit;",
-            cancellationToken,
-            ("$companionId", companionId),
-            ("$limit", limit));
-
-    private Task<IReadOnlyList<StoredTurn>> ReadTurnsAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        database.QueryAsync(
-            sql,
-            reader => new StoredTurn(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                (Speaker)reader.GetInt32(3),
-                reader.GetString(4),
-                StoredTime.Parse(reader.GetString(5)),
-                (TurnStatus)reader.GetInt32(6)),
-            cancellationToken,
-            parameters);
+            return true;
+        }, cancellationToken);
 }

@@ -11,17 +11,17 @@ namespace Kindred.Memory.Storage;
 /// </summary>
 public abstract partial class CompanionStore : IFullCompanionStore
 {
-    private readonly ITurnStore _turns;
+    private readonly TurnStore _turns;
     private readonly KnowledgeStore _knowledge;
     private readonly InnerLifeStore _innerLife;
 
-    /// <param name="turns">The provider's companions and turns.</param>
+    /// <param name="turnWrites">How the provider appends turns and saves their vectors.</param>
     /// <param name="knowledge">How the provider runs the knowledge rules' transactions.</param>
     /// <param name="statements">Where the provider runs single statements.</param>
     /// <param name="dialect">Where the provider's SQL differs.</param>
-    private protected CompanionStore(ITurnStore turns, IKnowledgeRows knowledge, ISqlRunner statements, StoreDialect dialect)
+    private protected CompanionStore(ITurnWrites turnWrites, IKnowledgeRows knowledge, ISqlRunner statements, StoreDialect dialect)
     {
-        _turns = turns;
+        _turns = new TurnStore(statements, dialect, turnWrites);
         _knowledge = new KnowledgeStore(knowledge);
         _innerLife = new InnerLifeStore(statements, dialect);
     }

@@ -12,6 +12,13 @@ internal abstract class StoreDialect
     /// <summary>What a database cannot keep in text taken out of derived text (PostgreSQL: U+0000).</summary>
     public abstract string Clean(string text);
 
+    /// <summary>Refuses what a person wrote when the database cannot keep it (PostgreSQL: U+0000): altered, it would not be theirs.</summary>
+    /// <exception cref="ArgumentException">It cannot be kept.</exception>
+    public abstract void RejectUnstorable(string text, string paramName);
+
+    /// <summary>The column that orders companions woken in the same tick as they were stored.</summary>
+    public abstract string CompanionInsertionOrder { get; }
+
     /// <summary>The SQL type times are kept as, for a CAST that gives a NULL parameter its type.</summary>
     public abstract string TimeType { get; }
 
