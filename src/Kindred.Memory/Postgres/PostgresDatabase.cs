@@ -105,56 +105,13 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource) : ISqlRunner
         Bind(new NpgsqlCommand(sql, connection, transaction), parameters);
 
     /// <returns>How many rows changed.</returns>
-    public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Sql(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <returns>How many rows changed.</returns>
     public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Sql(connection, transaction, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every row of a query, read by <paramref name="read"/>.</summary>
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Sql(sql, parameters);
-        return await ReadAllAsync(command, read, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Every row of a query, read by <paramref name="read"/>.</summary>
-    public static async Task<IReadOnlyList<T>> QueryAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Sql(connection, transaction, sql, parameters);
-        return await ReadAllAsync(command, read, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Every row a command returns, read by <paramref name="read"/>.</summary>
-    public static async Task<IReadOnlyList<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            var rows = new List<T>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows.Add(read(reader));
-            }
-
-            return rows;
-        }
-    }
-
     public static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
-
-    public static long? NullableInt64(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-    public static int? NullableInt32(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
-
-    public static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>Refuses what a person wrote when it holds U+0000, which PostgreSQL text cannot: altered, it would not be theirs.</summary>
     public static void RejectNul(string value, string paramName)

@@ -168,7 +168,7 @@ internal static class SchemaMigrations
         ) STRICT;
         """,
 
-        // 5: the companion's inner life (see SqliteCompanionStore.Inner*.cs): appraisals of the person's turns, persona
+        // 5: the companion's inner life (see Storage/InnerLifeStore*.cs): appraisals of the person's turns, persona
         // versions, relationship milestones, open threads, scheduled outreach, the on/off switch with the person's
         // outreach settings, and its reflections. Every table cascades from companions, so forgetting a companion forgets all of it; what
         // was drawn from one turn (its appraisal, a reminder or follow-up it asked for) cascades from that turn, so

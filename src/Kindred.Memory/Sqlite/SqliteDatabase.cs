@@ -218,47 +218,6 @@ internal sealed class SqliteDatabase : ISqlRunner, IAsyncDisposable, IDisposable
         return command;
     }
 
-    /// <returns>How many rows changed.</returns>
-    public static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Every row of a query, read by <paramref name="read"/>.</summary>
-    public static async Task<IReadOnlyList<T>> QueryAsync<T>(SqliteConnection connection, SqliteTransaction? transaction, string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            var rows = new List<T>();
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows.Add(read(reader));
-            }
-
-            return rows;
-        }
-    }
-
-    /// <summary>Every row of a query on a read connection of its own.</summary>
-    public Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        ReadAsync(connection => QueryAsync(connection, null, sql, read, cancellationToken, parameters), cancellationToken);
-
-    /// <summary>One statement on the write connection.</summary>
-    /// <returns>How many rows changed.</returns>
-    public Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        WriteAsync(connection => ExecuteAsync(connection, null, sql, cancellationToken, parameters), cancellationToken);
-
-    /// <summary>The first column of the first row of one statement on the write connection (null when there is none).</summary>
-    public Task<object?> WriteScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        WriteAsync(async connection =>
-        {
-            using var command = Command(connection, null, sql, parameters);
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
-
     /// <summary>Waits for an in-flight write to finish, then closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
