@@ -22,7 +22,7 @@ internal sealed class PostgresKnowledge(PostgresDatabase database) : IKnowledgeR
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> ForgetAsync(string companionId, Func<IKnowledgeSession, Task<bool>> delete, CancellationToken cancellationToken) =>
+    public Task<bool> ForgetAsync(string companionId, Func<IForgetSession, Task<bool>> delete, CancellationToken cancellationToken) =>
         database.ForgetAsync((connection, transaction) => delete(Session(connection, transaction, companionId)), cancellationToken);
 
     private static KnowledgeSession Session(NpgsqlConnection connection, NpgsqlTransaction transaction, string companionId) =>

@@ -18,7 +18,7 @@ internal sealed class SqliteKnowledge(SqliteDatabase database) : IKnowledgeRows
         database.InWriteTransactionAsync((connection, transaction) => write(Session(connection, transaction, companionId)), cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> ForgetAsync(string companionId, Func<IKnowledgeSession, Task<bool>> delete, CancellationToken cancellationToken) =>
+    public Task<bool> ForgetAsync(string companionId, Func<IForgetSession, Task<bool>> delete, CancellationToken cancellationToken) =>
         database.ForgetAsync((connection, transaction) => delete(Session(connection, transaction, companionId)), cancellationToken);
 
     private static KnowledgeSession Session(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string companionId) =>

@@ -26,10 +26,10 @@ internal interface IKnowledgeRows
     /// Runs the deletes of one forget in a transaction; when <paramref name="delete"/> says something went, commits and
     /// then clears what the store still keeps of the deleted rows; otherwise changes nothing.
     /// </summary>
-    Task<bool> ForgetAsync(string companionId, Func<IKnowledgeSession, Task<bool>> delete, CancellationToken cancellationToken);
+    Task<bool> ForgetAsync(string companionId, Func<IForgetSession, Task<bool>> delete, CancellationToken cancellationToken);
 }
 
-/// <summary>One companion's knowledge inside one transaction: the statements the rules are made of.</summary>
+/// <summary>One companion's knowledge inside one transaction: the statements reading and learning are made of.</summary>
 internal interface IKnowledgeSession
 {
     Task<IReadOnlyList<StoredFact>> ReadFactsAsync(bool includeSuperseded, CancellationToken cancellationToken);
@@ -47,8 +47,9 @@ internal interface IKnowledgeSession
     /// <summary>The newest current fact with this subject and attribute (ignoring case), if any.</summary>
     Task<(long Id, string Value)?> FindCurrentFactAsync(string subject, string attribute, CancellationToken cancellationToken);
 
+    /// <summary>Stores a fact, as cleaned by the caller; its id, successor and episodes are not read (they come later).</summary>
     /// <returns>The new fact's id.</returns>
-    Task<long> InsertFactAsync(FactRow fact, CancellationToken cancellationToken);
+    Task<long> InsertFactAsync(StoredFact fact, CancellationToken cancellationToken);
 
     /// <summary>Marks <paramref name="factId"/> replaced by <paramref name="by"/>, its validity ending at <paramref name="validTo"/> (kept when null).</summary>
     Task SupersedeFactAsync(long factId, long by, DateTimeOffset? validTo, CancellationToken cancellationToken);
@@ -69,7 +70,11 @@ internal interface IKnowledgeSession
 
     /// <returns>The reflection as stored; null when the companion does not exist.</returns>
     Task<Reflection?> AddReflectionAsync(string? sessionId, string text, DateTimeOffset at, CancellationToken cancellationToken);
+}
 
+/// <summary>One companion's knowledge inside the transaction of a forget: the deletes and scrubs a forget is made of.</summary>
+internal interface IForgetSession : IKnowledgeSession
+{
     /// <returns>Whether the companion had that fact.</returns>
     Task<bool> DeleteFactAsync(long factId, CancellationToken cancellationToken);
 
@@ -107,17 +112,6 @@ internal interface IKnowledgeSession
 
     Task UpdatePersonaVersionAsync(int version, Persona persona, string reason, CancellationToken cancellationToken);
 }
-
-/// <summary>A fact as written: cleaned by the caller, valid from <paramref name="ValidFrom"/> until <paramref name="ValidTo"/> (null: still).</summary>
-internal sealed record FactRow(
-    string Subject,
-    string Attribute,
-    string Value,
-    string Text,
-    long? PersonId,
-    KnowledgeSource Source,
-    DateTimeOffset ValidFrom,
-    DateTimeOffset? ValidTo);
 
 /// <summary>What a turn is linked to as its episode.</summary>
 internal enum KnowledgeLink

@@ -7,7 +7,7 @@ namespace Kindred.Memory.Storage;
 /// One companion's knowledge inside one transaction, on either database: the statements the rules are made of, with
 /// what differs between the databases left to the <see cref="StoreDialect"/>. Every statement binds the companion as @c.
 /// </summary>
-internal sealed partial class KnowledgeSession(SqlSession sql, StoreDialect dialect, string companionId) : IKnowledgeSession
+internal sealed partial class KnowledgeSession(SqlSession sql, StoreDialect dialect, string companionId) : IForgetSession
 {
     private const string FactColumns = "id, companion_id, subject, attribute, value, text, person_id, source, valid_from, valid_to, superseded_by";
     private const string PersonColumns = "id, companion_id, name, aliases, relation, first_mentioned_at";
@@ -107,7 +107,7 @@ internal sealed partial class KnowledgeSession(SqlSession sql, StoreDialect dial
     }
 
     /// <inheritdoc />
-    public async Task<long> InsertFactAsync(FactRow fact, CancellationToken cancellationToken) =>
+    public async Task<long> InsertFactAsync(StoredFact fact, CancellationToken cancellationToken) =>
         (long)(await ScalarAsync(
             "INSERT INTO facts (companion_id, subject, attribute, value, text, person_id, source, valid_from, valid_to) " +
             "VALUES (@c, @s, @a, @v, @text, @p, @source, @from, @to) RETURNING id;",

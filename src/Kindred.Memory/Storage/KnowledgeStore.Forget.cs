@@ -82,7 +82,7 @@ internal sealed partial class KnowledgeStore
 
     // The inner life's free text that names them: reminders and queued outreach, open threads and reflections go;
     // persona versions, whose history must stay whole, are scrubbed. PersonTraces decides on the values as they read.
-    private async Task ForgetInInnerLifeAsync(IKnowledgeSession session, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    private async Task ForgetInInnerLifeAsync(IForgetSession session, IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
         var texts = await session.ReadInnerLifeTextsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var table in texts.Where(row => PersonTraces.Mentioned(names, row.Texts)).GroupBy(row => row.Table))

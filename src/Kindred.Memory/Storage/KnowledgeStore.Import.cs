@@ -30,15 +30,14 @@ internal sealed partial class KnowledgeStore
             var factIds = new Dictionary<long, long>();
             foreach (var fact in snapshot.Facts)
             {
-                var row = new FactRow(
-                    rows.Clean(fact.Subject),
-                    rows.Clean(fact.Attribute),
-                    rows.Clean(fact.Value),
-                    rows.Clean(fact.Text),
-                    fact.PersonId is { } p ? personIds[p] : null,
-                    fact.Source,
-                    fact.ValidFrom,
-                    fact.ValidTo);
+                var row = fact with
+                {
+                    Subject = rows.Clean(fact.Subject),
+                    Attribute = rows.Clean(fact.Attribute),
+                    Value = rows.Clean(fact.Value),
+                    Text = rows.Clean(fact.Text),
+                    PersonId = fact.PersonId is { } p ? personIds[p] : null,
+                };
                 var id = await session.InsertFactAsync(row, cancellationToken).ConfigureAwait(false);
                 factIds[fact.Id] = id;
                 await session.LinkTurnsAsync(KnowledgeLink.Fact, id, fact.TurnIds, cancellationToken).ConfigureAwait(false);

@@ -63,7 +63,7 @@ internal sealed partial class KnowledgeStore(IKnowledgeRows rows) : IKnowledgeSt
                 long? personId = about is null
                     ? null
                     : (await MentionAsync(session, companionId, people, about, [], null, at, cancellationToken).ConfigureAwait(false)).Id;
-                await LearnFactAsync(session, fact, personId, extraction.Source, at, cancellationToken).ConfigureAwait(false);
+                await LearnFactAsync(session, companionId, fact, personId, extraction.Source, at, cancellationToken).ConfigureAwait(false);
             }
 
             // Episodes of people: every turn of the batch that names them, whoever spoke it.
@@ -100,7 +100,7 @@ internal sealed partial class KnowledgeStore(IKnowledgeRows rows) : IKnowledgeSt
             }
 
             var correction = new ExtractedFact(old.Subject, old.Attribute, text.Trim(), text.Trim(), null, 0);
-            var id = await LearnFactAsync(session, correction, old.PersonId, KnowledgeSource.Person, at, cancellationToken).ConfigureAwait(false);
+            var id = await LearnFactAsync(session, companionId, correction, old.PersonId, KnowledgeSource.Person, at, cancellationToken).ConfigureAwait(false);
             return (await session.ReadFactsAsync(includeSuperseded: false, cancellationToken).ConfigureAwait(false)).Single(f => f.Id == id);
         }, cancellationToken);
     }
@@ -150,7 +150,7 @@ internal sealed partial class KnowledgeStore(IKnowledgeRows rows) : IKnowledgeSt
 
     // Adds a fact, or only its episode when the same value already holds; closes the value it replaces. A person's
     // own correction is always a new fact, even when it repeats the value.
-    private async Task<long> LearnFactAsync(IKnowledgeSession session, ExtractedFact fact, long? personId, KnowledgeSource source, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<long> LearnFactAsync(IKnowledgeSession session, string companionId, ExtractedFact fact, long? personId, KnowledgeSource source, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var subject = rows.Clean(fact.Subject.Trim());
         var attribute = rows.Clean(fact.Attribute.Trim());
@@ -163,7 +163,8 @@ internal sealed partial class KnowledgeStore(IKnowledgeRows rows) : IKnowledgeSt
         }
         else
         {
-            id = await session.InsertFactAsync(new FactRow(subject, attribute, value, rows.Clean(fact.Text.Trim()), personId, source, at, null), cancellationToken).ConfigureAwait(false);
+            var learned = new StoredFact(0, companionId, subject, attribute, value, rows.Clean(fact.Text.Trim()), personId, source, at, null, null, []);
+            id = await session.InsertFactAsync(learned, cancellationToken).ConfigureAwait(false);
             if (current is { } replaced)
             {
                 await session.SupersedeFactAsync(replaced.Id, id, at, cancellationToken).ConfigureAwait(false);
