@@ -3,8 +3,7 @@ using Kindred.Core;
 namespace Kindred.Memory;
 
 /// <summary>
-/// A store's turns beyond <see cref="ICompanionStore"/>: their embeddings, batch appends and reading by id. Each provider's turn part implements it; <see cref="Storage.CompanionStore"/> checks the arguments
-/// once, before they reach it.
+/// A store's turns beyond <see cref="ICompanionStore"/>: their embeddings, batch appends and reading by id.
 /// </summary>
 public interface ITurnStore : ICompanionStore
 {

@@ -5,9 +5,11 @@ namespace Kindred.Memory.Storage;
 
 /// <summary>
 /// Everything a companion keeps (<see cref="IFullCompanionStore"/>), whichever database holds it: the arguments are
-/// checked here, once, and each part goes to the provider's piece for it (turns, the inner life) or to the rules
-/// every provider shares (<see cref="KnowledgeStore"/>). <see cref="SqliteCompanionStore"/> and
-/// <see cref="Postgres.PostgresCompanionStore"/> only open their database and hand over their pieces.
+/// checked here, once, and the rules and statements are written once too (<see cref="TurnStore"/>,
+/// <see cref="KnowledgeStore"/>, <see cref="InnerLifeStore"/>). A provider (<see cref="SqliteCompanionStore"/>,
+/// <see cref="Postgres.PostgresCompanionStore"/>) opens its database and hands over only what it does its own way:
+/// appends and vector saves (<see cref="ITurnWrites"/>), transactions (<see cref="IKnowledgeRows"/>), where single
+/// statements run (<see cref="ISqlRunner"/>) and its SQL's differences (<see cref="StoreDialect"/>).
 /// </summary>
 public abstract partial class CompanionStore : IFullCompanionStore
 {

@@ -8,7 +8,8 @@ namespace Kindred.Memory.Storage;
 /// What a companion knows, by the same rules on every store: a provider (<see cref="IKnowledgeRows"/>) runs the SQL,
 /// and the decisions are made here once. Learning: a mention merges into the person it names
 /// (<see cref="PersonMention"/>); a fact with the value already current only adds its episode, and one with another
-/// value closes the current one (its validity ends when the new one was said) and becomes current.
+/// value closes the current one (its validity ends when the new one was said) and becomes current. Forgetting: what
+/// each forget takes with it, a turn, a companion, a fact or a person (KnowledgeStore.Forget.cs).
 /// </summary>
 internal sealed partial class KnowledgeStore(IKnowledgeRows rows) : IKnowledgeStore
 {
