@@ -30,8 +30,6 @@ internal static class MemorySearchBenchmark
     // and a long-running server has long since done so.
     private const int WarmUp = 100;
 
-    // Above 100k memories the FTS5 baseline costs a second or more per query: fewer of them keep a 1M run within minutes.
-    private const int BaselineQueriesAtScale = 50;
     private const int Limit = 10;
     private const int TurnsPerSession = 24;
     private const int VocabularySize = 20_000;
@@ -56,10 +54,10 @@ internal static class MemorySearchBenchmark
         {
             using var embedder = new MiniLmEmbeddingGenerator();
             output.WriteLine($"whole-store recall, one person, top-{Limit}, {Queries} queries, {Environment.ProcessorCount} cores; synthetic texts and vectors (see the remarks)");
-            output.WriteLine("Whole search = MemoryIndex.SearchAsync (words and vectors in memory, hits' text from the store). FTS5 alone = the store's SQLite full-text search that recall used before (baseline).");
+            output.WriteLine("Whole search = MemoryIndex.SearchAsync (words and vectors in memory, hits' text from the store).");
             output.WriteLine("CPU ms are per search, all threads (a full vector scan uses both cores from 32k vectors; from 50k the sign prefilter runs on one): steadier than wall time on a busy machine.");
-            output.WriteLine("Word index alone = the in-memory BM25 index that whole search uses in place of FTS5. Search KB = bytes allocated per search (what makes the collector run).");
-            output.WriteLine("     size | build turns/s | load s | search p50 ms | search p99 ms | search CPU ms | search KB | FTS5 alone p50/p99 ms | FTS5 CPU ms | word index p50/p99 ms | word index CPU ms | vectors alone p50/p99 ms | vectors CPU ms | search p99 / FTS5 p99 | search p99 / 10 ms target | disk bytes per 100k | memory bytes per 100k");
+            output.WriteLine("Word index alone = the in-memory BM25 index that whole search uses. Search KB = bytes allocated per search (what makes the collector run).");
+            output.WriteLine("     size | build turns/s | load s | search p50 ms | search p99 ms | search CPU ms | search KB | word index p50/p99 ms | word index CPU ms | vectors alone p50/p99 ms | vectors CPU ms | search p99 / 10 ms target | disk bytes per 100k | memory bytes per 100k");
             foreach (var size in sizes)
             {
                 output.WriteLine(MeasureSearch(Path.Combine(folder, $"search-{size}.db"), size, vocabulary, embedder));
@@ -120,9 +118,8 @@ internal static class MemorySearchBenchmark
             wordIndex.Add(page);
         }
 
-        var wordsInMemory = Time(queries, q => wordIndex.Search(FtsQuery.TermsOf(q.Text), memory.Options.CandidatesPerRetriever, now));
+        var wordsInMemory = Time(queries, q => wordIndex.Search(QueryTerms.TermsOf(q.Text), memory.Options.CandidatesPerRetriever, now));
         wordIndex.Dispose();
-        var words = Time(size > 100_000 ? queries[..(WarmUp + BaselineQueriesAtScale)] : queries, q => store.SearchTurnsAsync(CompanionId, q.Text, memory.Options.CandidatesPerRetriever, ct).GetAwaiter().GetResult());
         var index = new ExactVectorIndex(Dimensions, size);
         var vectorRandom = new Random(size + 1);
         for (var i = 0; i < size; i++)
@@ -133,7 +130,7 @@ internal static class MemorySearchBenchmark
         var vectors = Time(queries, q => index.Search(q.Vector, memory.Options.CandidatesPerRetriever));
         index.Dispose();
         return string.Create(CultureInfo.InvariantCulture,
-            $"{size,9:N0} | {size / build.Elapsed.TotalSeconds,13:F0} | {load.Elapsed.TotalSeconds,6:F1} | {whole.P50,13:F2} | {whole.P99,13:F2} | {whole.CpuMean,13:F2} | {allocatedPerSearch / 1024,9:F0} | {words.P50,10:F2} / {words.P99,8:F2} | {words.CpuMean,11:F2} | {wordsInMemory.P50,13:F2} / {wordsInMemory.P99,8:F2} | {wordsInMemory.CpuMean,14:F2} | {vectors.P50,12:F2} / {vectors.P99,9:F2} | {vectors.CpuMean,14:F2} | {whole.P99 / words.P99,21:F2} | {whole.P99 / 10,25:F2} | {diskBytes * 100_000.0 / size,19:N0} | {memoryBytes * 100_000.0 / size,21:N0}");
+            $"{size,9:N0} | {size / build.Elapsed.TotalSeconds,13:F0} | {load.Elapsed.TotalSeconds,6:F1} | {whole.P50,13:F2} | {whole.P99,13:F2} | {whole.CpuMean,13:F2} | {allocatedPerSearch / 1024,9:F0} | {wordsInMemory.P50,13:F2} / {wordsInMemory.P99,8:F2} | {wordsInMemory.CpuMean,14:F2} | {vectors.P50,12:F2} / {vectors.P99,9:F2} | {vectors.CpuMean,14:F2} | {whole.P99 / 10,25:F2} | {diskBytes * 100_000.0 / size,19:N0} | {memoryBytes * 100_000.0 / size,21:N0}");
     }
 
     private static string MeasureIngestion(string path, int count, string[] vocabulary, MiniLmEmbeddingGenerator embedder)
@@ -145,7 +142,7 @@ internal static class MemorySearchBenchmark
         using var memory = new MemoryIndex(store, embedder);
         memory.IndexTurnsAsync(store.AppendTurnsAsync([Turn(0, random, vocabulary)], ct).GetAwaiter().GetResult(), ct).GetAwaiter().GetResult();
 
-        // Baseline: appending alone (durably, full-text indexed), then the same number of turns appended and embedded.
+        // Baseline: appending alone (durably), then the same number of turns appended and embedded.
         var plain = Stopwatch.StartNew();
         store.AppendTurnsAsync([.. Enumerable.Range(1, count).Select(i => Turn(i, random, vocabulary))], ct).GetAwaiter().GetResult();
         plain.Stop();

@@ -1,4 +1,4 @@
-using Kindred.Core;
+using Kindred.Memory.Storage;
 using Npgsql;
 
 namespace Kindred.Memory.Postgres;
@@ -28,11 +28,13 @@ namespace Kindred.Memory.Postgres;
 /// <see cref="ArgumentException"/> rather than altered.
 /// </para>
 /// </remarks>
-public sealed partial class PostgresCompanionStore : IFullCompanionStore
+public sealed class PostgresCompanionStore : CompanionStore
 {
-    private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresDatabase _database;
 
-    private PostgresCompanionStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    private PostgresCompanionStore(PostgresDatabase database)
+        : base(new PostgresTurns(database), new PostgresKnowledge(database), database, PostgresDialect.Instance) =>
+        _database = database;
 
     /// <summary>Connects to the database and brings its schema up to date, creating it in an empty database.</summary>
     /// <param name="connectionString">An Npgsql connection string, e.g. "Host=db;Database=kindred;Username=kindred;Password=…".</param>
@@ -77,27 +79,12 @@ public sealed partial class PostgresCompanionStore : IFullCompanionStore
             throw;
         }
 
-        return new PostgresCompanionStore(dataSource);
+        return new PostgresCompanionStore(new PostgresDatabase(dataSource));
     }
 
     /// <summary>Closes every pooled connection.</summary>
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override ValueTask DisposeAsync() => _database.DisposeAsync();
 
     /// <summary>The store's connections, for tests that inspect the sessions it opens.</summary>
-    internal NpgsqlDataSource DataSource => _dataSource;
-
-    private NpgsqlCommand Command(string sql) => _dataSource.CreateCommand(sql);
-
-    private static void RejectNul(string value, string paramName)
-    {
-        if (value.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new ArgumentException("PostgreSQL cannot store the character U+0000 in text; remove it and try again.", paramName);
-        }
-    }
-
-    private static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
-
-    private static KeyNotFoundException UnknownCompanion(string companionId) =>
-        new($"No companion with id '{companionId}' exists in this store.");
+    internal NpgsqlDataSource DataSource => _database.DataSource;
 }

@@ -254,6 +254,15 @@ internal static class PostgresSchemaMigrations
 
         CREATE INDEX inner_reflections_by_companion ON inner_reflections (companion_id, id);
         """,
+
+        // 3: the generated tsvector of step 1 and its GIN index go. Recall searches words in memory (Recall/Words),
+        // and nothing read them any more, while every append paid for them. Dropping the column marks it gone at
+        // once; its bytes leave the table's pages as rows are rewritten (VACUUM FULL turns does it at once).
+        """
+        DROP INDEX turns_words;
+        ALTER TABLE turns DROP COLUMN words;
+        DROP TEXT SEARCH CONFIGURATION kindred;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.AI;
 namespace Kindred.Memory.Recall;
 
 /// <summary>
-/// Hybrid search over everything a companion and its person have said: full text (FTS5, BM25) and meaning
+/// Hybrid search over everything a companion and its person have said: full text (BM25, in memory) and meaning
 /// (embeddings, exact search), fused, then weighed by who the question names, the time it names and each hit's
 /// neighbours (<see cref="RecallRanking"/>). Each companion's vectors are loaded into memory on first
 /// use; the store keeps them durably.
@@ -201,7 +201,7 @@ public sealed class MemoryIndex : IDisposable
         }
 
         await CatchUpAsync(companionId, index.Words, cancellationToken).ConfigureAwait(false);
-        var words = index.Words.Search(FtsQuery.TermsOf(query), perRetriever, now);
+        var words = index.Words.Search(QueryTerms.TermsOf(query), perRetriever, now);
         var vector = queryVector ?? (await _embedder.GenerateAsync([query], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector;
         var meaning = index.Vectors.Search(vector.Span, perRetriever);
         var names = await _store.GetSpeakerNamesAsync(companionId, cancellationToken).ConfigureAwait(false);
@@ -305,7 +305,7 @@ public sealed class MemoryIndex : IDisposable
         return context;
     }
 
-    /// <summary>Forgets a turn everywhere: the store (text, full-text index, vector) and this index.</summary>
+    /// <summary>Forgets a turn everywhere: the store (text and vector) and this index.</summary>
     public async Task<bool> ForgetTurnAsync(string companionId, long turnId, CancellationToken cancellationToken)
     {
         var forgotten = await _store.ForgetTurnAsync(companionId, turnId, cancellationToken).ConfigureAwait(false);

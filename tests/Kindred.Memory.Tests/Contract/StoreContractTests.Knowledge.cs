@@ -199,7 +199,6 @@ public abstract partial class StoreContractTests
         Assert.Equal("baking", Assert.Single(await Store.GetFactsAsync(id, true, None)).Value);
         Assert.Empty(await Store.GetSummariesAsync(id, None));
         Assert.Equal(["Bread is a comfort to them."], (await Store.GetReflectionsAsync(id, None)).Select(r => r.Text));
-        Assert.Empty(await Store.SearchTurnsAsync(id, Name, 10, None));
         Assert.Equal([unrelated], await Store.GetWholeHistoryAsync(id, None));
         Assert.Equal([unrelated.Id], (await Store.LoadTurnVectorsAsync(id, None)).Select(v => v.TurnId));
         Assert.Null(await Store.ForgetPersonAsync(id, person.Id, None));

@@ -50,29 +50,6 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         return stored;
     }
 
-    private Task<IReadOnlyList<StoredTurn>> AppendDistractorsAsync(string companionId, int count) =>
-        Store.AppendTurnsAsync([.. Enumerable.Range(0, count).Select(i => Samples.Turn(Corpus.Distractor(i), companionId, at: Samples.WokeAt.AddMinutes(i)))], None);
-
-    // Recall's lookups
-
-    [Fact]
-    public async Task NeighboursAreTheTurnsJustBeforeAndAfterInTheSameSessionOnly()
-    {
-        var id = await WakeAsync();
-        var other = await WakeAsync("c2");
-        var first = await Store.AppendTurnAsync(Samples.Turn("first", id, sessionId: "s1"), None);
-        var second = await Store.AppendTurnAsync(Samples.Turn("second", id, sessionId: "s1"), None);
-        var stranger = await Store.AppendTurnAsync(Samples.Turn("another companion's", other, sessionId: "s1"), None);
-        var nextSession = await Store.AppendTurnAsync(Samples.Turn("next session", id, sessionId: "s2"), None);
-
-        var adjacent = await Store.GetAdjacentTurnIdsAsync(id, [first.Id, second.Id, nextSession.Id, stranger.Id], None);
-
-        Assert.Equal(3, adjacent.Count);
-        Assert.Equal(((long?)null, (long?)second.Id), adjacent[first.Id]);
-        Assert.Equal(((long?)first.Id, (long?)null), adjacent[second.Id]);
-        Assert.Equal(((long?)null, (long?)null), adjacent[nextSession.Id]);
-    }
-
     // Companions
 
     [Fact]
@@ -176,7 +153,6 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.All(errors, error => Assert.Contains($"'{ghost}'", error.Message, StringComparison.Ordinal));
         Assert.Empty(await Store.GetRecentTurnsAsync(ghost, 10, None));
         Assert.Empty(await Store.GetHistoryAsync(ghost, 0, 10, None));
-        Assert.Empty(await Store.SearchTurnsAsync(ghost, "hi", 10, None));
         Assert.Empty(await Store.LoadTurnVectorsAsync(ghost, None));
         Assert.Empty(await Store.GetUnindexedTurnsAsync(ghost, 10, None));
         Assert.Empty(await Store.GetTurnsAsync(ghost, [1, 2, 3], None));
@@ -364,91 +340,6 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Empty(await Store.GetTurnsAsync(id, [], None));
     }
 
-    // Search
-
-    [Fact]
-    public async Task APlantedTurnRanksFirstAmongDistractors()
-    {
-        var id = await WakeAsync();
-        await AppendDistractorsAsync(id, 500);
-        var planted = await Store.AppendTurnAsync(Samples.Turn("My sister's wedding is in Lisbon next June, by the sea.", id), None);
-        await AppendDistractorsAsync(id, 500);
-
-        // Every word of the question but "Lisbon" also appears in many distractors.
-        var matches = await Store.SearchTurnsAsync(id, "When is my sister's wedding in Lisbon?", 10, None);
-
-        Assert.Equal(10, matches.Count);
-        Assert.Equal(planted.Id, matches[0].TurnId);
-        Assert.Contains("Lisbon", matches[0].Snippet, StringComparison.Ordinal);
-        Assert.All(matches, match => Assert.True(match.Score > 0));
-        Assert.Equal(matches.Select(m => m.Score).OrderDescending(), matches.Select(m => m.Score));
-        Assert.True(matches[0].Score > matches[1].Score);
-    }
-
-    [Fact]
-    public async Task SearchSeesOnlyTheNamedCompanionsTurns()
-    {
-        var id = await WakeAsync();
-        var other = await WakeAsync("other");
-        var mine = await Store.AppendTurnAsync(Samples.Turn("We walked to the lighthouse.", id), None);
-        await Store.AppendTurnAsync(Samples.Turn("The lighthouse keeper waved at us from the lighthouse.", other), None);
-
-        Assert.Equal([mine.Id], (await Store.SearchTurnsAsync(id, "lighthouse", 10, None)).Select(m => m.TurnId));
-    }
-
-    [Fact]
-    public async Task WordsMatchIgnoringCaseAccentsAndEndings()
-    {
-        var id = await WakeAsync();
-        var cafe = await Store.AppendTurnAsync(Samples.Turn("We met at the little Café Amélie.", id), None);
-        var walked = await Store.AppendTurnAsync(Samples.Turn("Then we walked along the river.", id), None);
-
-        Assert.Equal([cafe.Id], (await Store.SearchTurnsAsync(id, "cafe amelie", 10, None)).Select(m => m.TurnId));
-        Assert.Equal([walked.Id], (await Store.SearchTurnsAsync(id, "WALKING", 10, None)).Select(m => m.TurnId));
-    }
-
-    [Fact]
-    public async Task TheLimitCapsTheMatchesAndZeroFindsNothing()
-    {
-        var id = await WakeAsync();
-        await AppendDistractorsAsync(id, 50);
-
-        Assert.Equal(3, (await Store.SearchTurnsAsync(id, "dinner garden coffee", 3, None)).Count);
-        Assert.Empty(await Store.SearchTurnsAsync(id, "dinner", 0, None));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.SearchTurnsAsync(id, "dinner", -1, None));
-    }
-
-    [Theory]
-    [InlineData("what \"about\" NEAR( -- *")]
-    [InlineData("\"\"\"unbalanced '")]
-    [InlineData("AND OR NOT & | ! <-> :*")]
-    [InlineData("light* lighthouse:* 'lighthouse' \\'")]
-    [InlineData("'); DROP TABLE turns; --")]
-    [InlineData("(((lighthouse")]
-    [InlineData("\u0301\u0301 🙂 😢 \0")]
-    [InlineData("?! -- ...")]
-    public async Task AnyTextIsASafeQuery(string query)
-    {
-        var id = await WakeAsync();
-        var turn = await Store.AppendTurnAsync(Samples.Turn("We walked to the lighthouse.", id), None);
-
-        var matches = await Store.SearchTurnsAsync(id, query, 10, None);
-
-        Assert.All(matches, match => Assert.Equal(turn.Id, match.TurnId));
-        Assert.Single(await Store.GetRecentTurnsAsync(id, 10, None));
-    }
-
-    [Fact]
-    public async Task ARareWordFindsItsTurnAndTextWithNoWordsFindsNothing()
-    {
-        var id = await WakeAsync();
-        var turn = await Store.AppendTurnAsync(Samples.Turn("The lighthouse was closed.", id), None);
-
-        Assert.Equal([turn.Id], (await Store.SearchTurnsAsync(id, "'lighthouse'?", 10, None)).Select(m => m.TurnId));
-        Assert.Empty(await Store.SearchTurnsAsync(id, "", 10, None));
-        Assert.Empty(await Store.SearchTurnsAsync(id, "  -- ?! ", 10, None));
-    }
-
     // Vectors
 
     [Fact]
@@ -489,7 +380,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     // Forgetting
 
     [Fact]
-    public async Task AForgottenTurnIsGoneFromHistorySearchVectorsAndCounts()
+    public async Task AForgottenTurnIsGoneFromHistoryVectorsAndCounts()
     {
         var id = await WakeAsync();
         var before = await Store.AppendTurnAsync(Samples.Turn("And the dog needs walking.", id), None);
@@ -500,11 +391,9 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
         Assert.Equal([before], await Store.GetWholeHistoryAsync(id, None));
         Assert.Equal([before], await Store.GetRecentTurnsAsync(id, 10, None));
-        Assert.Empty(await Store.SearchTurnsAsync(id, "zebra7f3a9 locker", 10, None));
         Assert.Empty(await Store.GetTurnsAsync(id, [secret.Id], None));
         Assert.Equal([before.Id], (await Store.LoadTurnVectorsAsync(id, None)).Select(v => v.TurnId));
         Assert.Equal(1, (await Store.GetRelationshipAsync(id, None)).TurnCount);
-        Assert.Single(await Store.SearchTurnsAsync(id, "dog walking", 10, None));
         Assert.False(await Store.ForgetTurnAsync(id, secret.Id, None));
     }
 
@@ -520,7 +409,6 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.False(await Store.ForgetTurnAsync(other, theirs.Id + 1_000_000, None));
 
         Assert.Equal([theirs], await Store.GetRecentTurnsAsync(other, 10, None));
-        Assert.Equal([theirs.Id], (await Store.SearchTurnsAsync(other, "lighthouse", 10, None)).Select(m => m.TurnId));
     }
 
     [Fact]
@@ -538,13 +426,12 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Null(await Store.FindCompanionAsync(id, None));
         Assert.DoesNotContain(await Store.ListCompanionsAsync(None), c => c.CompanionId == id);
         Assert.Empty(await Store.GetWholeHistoryAsync(id, None));
-        Assert.Empty(await Store.SearchTurnsAsync(id, "lighthouse", 10, None));
         Assert.Empty(await Store.LoadTurnVectorsAsync(id, None));
         Assert.Empty(await Store.GetTurnsAsync(id, [.. turns.Select(t => t.Id)], None));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.GetRelationshipAsync(id, None));
         Assert.False(await Store.ForgetCompanionAsync(id, None));
 
-        Assert.Equal([keptTurn.Id], (await Store.SearchTurnsAsync(kept, "lighthouse", 10, None)).Select(m => m.TurnId));
+        Assert.Equal([keptTurn], await Store.GetWholeHistoryAsync(kept, None));
         Assert.Equal(1, (await Store.GetRelationshipAsync(kept, None)).TurnCount);
 
         var reborn = await Store.CreateCompanionAsync(Samples.Identity(id, "Sparrow"), None);

@@ -67,7 +67,6 @@ public sealed class KnowledgeForgetTests : IDisposable
         Assert.Equal("baking", Assert.Single(await store.GetFactsAsync("c1", true, None)).Value);
         Assert.Empty(await store.GetSummariesAsync("c1", None));
         Assert.Empty(await store.GetReflectionsAsync("c1", None));
-        Assert.Empty(await store.SearchTurnsAsync("c1", Name, 10, None));
         Assert.Equal([unrelated.Id], (await store.LoadTurnVectorsAsync("c1", None)).Select(v => v.TurnId));
         Assert.Equal(201, (await store.GetRelationshipAsync("c1", None)).TurnCount);
         await store.DisposeAsync();

@@ -171,7 +171,7 @@ internal sealed class WordIndex : IDisposable
 
     /// <summary>
     /// The <paramref name="limit"/> turns said at or before <paramref name="notAfter"/> that best match any of the
-    /// query's words (<see cref="FtsQuery.TermsOf"/>), by BM25, best first; equal scores newest first.
+    /// query's words (<see cref="QueryTerms.TermsOf"/>), by BM25, best first; equal scores newest first.
     /// </summary>
     public IReadOnlyList<WordMatch> Search(IReadOnlyList<string> words, int limit, DateTimeOffset notAfter)
     {

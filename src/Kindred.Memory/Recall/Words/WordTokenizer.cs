@@ -4,7 +4,7 @@ using System.Text;
 namespace Kindred.Memory.Recall.Words;
 
 /// <summary>
-/// Splits text into the terms <see cref="WordIndex"/> keys on, the way the SQLite store's FTS5 tokenizer does
+/// Splits text into the terms <see cref="WordIndex"/> keys on, the way SQLite FTS5's tokenizer does
 /// ("porter unicode61 remove_diacritics 2"): runs of letters, digits and marks, lower-cased, accents removed ("café"
 /// is "cafe"), then stemmed ("walked" is "walk"). A turn and a question tokenised alike match alike.
 /// </summary>
