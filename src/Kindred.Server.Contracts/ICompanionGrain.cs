@@ -47,6 +47,26 @@ public interface ICompanionGrain : IGrainWithStringKey
     /// </summary>
     Task<long> SayAsync(string words, string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Subscribes a live conversation to what she says unprompted, or renews its subscription: while at least one is
+    /// subscribed, the grain keeps a timer for the next due message. A subscription not renewed within
+    /// <c>CompanionIdleMinutes</c> lapses. Call <see cref="WakeOutreachAsync"/> afterwards to deliver what already waits.
+    /// </summary>
+    /// <param name="listener">The conversation's observer.</param>
+    /// <param name="sessionId">The conversation's session: a delivered message is stored as her turn in it.</param>
+    /// <param name="isPrivate">A private conversation: a delivered message is stored in another listener's session if there is one.</param>
+    /// <returns>True when the subscription is new here (a renewal that finds a fresh activation says so).</returns>
+    Task<bool> ConnectOutreachAsync(IOutreachListener listener, string sessionId, bool isPrivate);
+
+    /// <summary>Ends the live conversation's subscription; with none left, the outreach timer stops.</summary>
+    Task DisconnectOutreachAsync(string sessionId);
+
+    /// <summary>
+    /// Delivers what is due now to the subscribed conversations, if any (claimed in the store first, so it is said once
+    /// across silos), and arms the timer for what comes next. Returns when that pass is done.
+    /// </summary>
+    Task WakeOutreachAsync();
+
     /// <summary>Switches her back on; what she says about the time she was off is remembered in <paramref name="sessionId"/> and returned (null when she was on).</summary>
     Task<string?> SwitchOnAsync(string sessionId, CancellationToken cancellationToken);
 

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text.Json;
 using Kindred.Core;
+using Kindred.Core.Inner;
 using Kindred.Memory;
 using Kindred.Memory.Postgres;
 using Kindred.Memory.Recall;
@@ -20,8 +22,9 @@ namespace Kindred.Server.Tests;
 /// <summary>
 /// Two Kindred hosts in one test, each with its own ports, model, store connection and data folder, clustered through
 /// Orleans' ADO.NET provider on a real PostgreSQL (the tables made by Kindred's own set-up) and sharing the PostgreSQL
-/// store, accounts included: a companion is active on exactly one silo, a turn sent through either host reaches it, and
-/// an account made through one host signs in through the other.
+/// store, accounts included: a companion is active on exactly one silo, a turn sent through either host reaches it, a
+/// live conversation on either host hears what she says unprompted, and an account made through one host signs in
+/// through the other.
 /// </summary>
 public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
@@ -94,6 +97,43 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
         Assert.False(File.Exists(Path.Combine(second.DataDirectory, "accounts.db")));
     }
 
+    [Fact]
+    public async Task A_conversation_on_one_silo_hears_the_outreach_of_a_companion_whose_grain_is_on_the_other()
+    {
+        var database = await postgres.CreateDatabaseAsync("t_two_silo_outreach");
+        var cluster = "two-silo-outreach-" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = await SiloHost.StartAsync(database, cluster);
+        await using var second = await SiloHost.StartAsync(database, cluster);
+        await first.WaitForActiveSilosAsync(2);
+        using var client = await SignedInClientAsync(first.Http);
+        var created = await client.PostAsync(new Uri(first.Address, "/api/companions"), null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var companionId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("companionId").GetString()!;
+
+        // Creating it woke its grain on one silo; the person connects to the other.
+        var home = Assert.Single(await first.ActivationsOfAsync(companionId));
+        var away = first.SiloAddress == home ? second : first;
+        using var socket = await away.ConnectLiveAsync(client, companionId);
+        Assert.Equal("ready", (await socket.ReceiveAsync()).GetProperty("type").GetString());
+
+        // Something comes due, and the silo her grain is on (not the person's) is told: it wakes her grain, which tells
+        // the conversation on the other silo (no recheck in time: it is a day here).
+        var now = TimeProvider.System.GetUtcNow();
+        var item = await away.Store.AddOutreachAsync(
+            new NewOutreach(companionId, OutreachKind.Reminder, "You asked me to remind you: water the plants.", now - TimeSpan.FromSeconds(1), now, null), CancellationToken.None);
+        var atHome = away == first ? second : first;
+        using var throughHome = client.WithBase(atHome.Address);
+        (await throughHome.PutAsJsonAsync($"/api/companions/{companionId}/outreach-settings", new { })).EnsureSuccessStatusCode();
+
+        var outreach = await socket.ReceiveAsync();
+        Assert.Equal("outreach", outreach.GetProperty("type").GetString());
+        Assert.Equal(item.Id, outreach.GetProperty("id").GetInt64());
+        Assert.Equal("You asked me to remind you: water the plants.", outreach.GetProperty("text").GetString());
+        Assert.Equal([home], await away.ActivationsOfAsync(companionId));
+        var history = await throughHome.GetStringAsync($"/api/companions/{companionId}/history");
+        Assert.Contains("water the plants", history, StringComparison.Ordinal);
+    }
+
     private static HttpClient Bearer(Uri address, string secret)
     {
         var client = new HttpClient { BaseAddress = address };
@@ -139,6 +179,21 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
 
         public string DataDirectory { get; }
 
+        /// <summary>The store this silo's companions keep their state in (shared with the other silo).</summary>
+        public PostgresCompanionStore Store => _store;
+
+        /// <summary>This silo's address, as <see cref="ActivationsOfAsync"/> names silos.</summary>
+        public string SiloAddress => _app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString();
+
+        /// <summary>Opens a live conversation through this silo's host.</summary>
+        public async Task<ClientWebSocket> ConnectLiveAsync(HttpClient client, string companionId)
+        {
+            var socket = new ClientWebSocket();
+            socket.Options.SetRequestHeader("Authorization", client.DefaultRequestHeaders.Authorization!.ToString());
+            await socket.ConnectAsync(new UriBuilder(Address) { Scheme = "ws", Path = $"/api/companions/{companionId}/live" }.Uri, CancellationToken.None);
+            return socket;
+        }
+
         public static async Task<SiloHost> StartAsync(string database, string cluster)
         {
             var dataDirectory = Directory.CreateTempSubdirectory("kindred-silo-").FullName;
@@ -158,6 +213,7 @@ public sealed class TwoSiloTests(PostgresServer postgres) : IClassFixture<Postgr
                 Clustering = "postgres",
                 ClusteringConnectionString = database,
                 SignInsPerMinute = 1000,
+                OutreachRecheckSeconds = 86_400,
             };
             var app = await KindredServer.BuildAsync(options, backend, null, CancellationToken.None);
             await app.StartAsync();

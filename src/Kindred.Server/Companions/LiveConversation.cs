@@ -25,26 +25,26 @@ internal sealed partial class LiveConversation : IDisposable
     private readonly WebSocket _socket;
     private readonly ICompanionGrain _grain;
     private readonly ServerOptions _options;
-    private readonly OutreachHub _outreach;
+    private readonly IGrainFactory _grains;
     private readonly bool _private;
     private readonly string _sessionId = AccountStore.NewId("live_");
     private readonly SemaphoreSlim _send = new(1, 1);
     private CancellationTokenSource? _reply;
     private Task _replying = Task.CompletedTask;
 
-    private LiveConversation(WebSocket socket, ICompanionGrain grain, ServerOptions options, OutreachHub outreach, bool isPrivate, VoiceLine voice)
+    private LiveConversation(WebSocket socket, ICompanionGrain grain, IGrainFactory grains, ServerOptions options, bool isPrivate, VoiceLine voice)
     {
         _socket = socket;
         _grain = grain;
         _options = options;
-        _outreach = outreach;
+        _grains = grains;
         _private = isPrivate;
         _voice = voice;
     }
 
     /// <param name="private">True: a private conversation, of which nothing is stored (?private=true).</param>
     public static async Task AcceptAsync(
-        string companionId, HttpContext context, IGrainFactory grains, ServerOptions options, OutreachHub outreach, ServerVoices voices, AccountStore accounts,
+        string companionId, HttpContext context, IGrainFactory grains, ServerOptions options, ServerVoices voices, AccountStore accounts,
         ILogger<LiveConversation> logger, bool? @private = null)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -58,7 +58,7 @@ internal sealed partial class LiveConversation : IDisposable
         var woken = await grain.WakeAsync(CompanionEndpoints.ApiSession, context.RequestAborted).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         ServerLog.LiveOpened(logger, companionId);
-        using var conversation = new LiveConversation(socket, grain, options, outreach, @private == true, new VoiceLine(companionId, voices, accounts));
+        using var conversation = new LiveConversation(socket, grain, grains, options, @private == true, new VoiceLine(companionId, voices, accounts));
         try
         {
             await conversation.RunAsync(woken, context.RequestAborted).ConfigureAwait(false);
@@ -77,13 +77,13 @@ internal sealed partial class LiveConversation : IDisposable
     private async Task RunAsync(CompanionWoken woken, CancellationToken aborted)
     {
         // Listening for outreach before "ready", so anything scheduled after the client saw "ready" reaches it.
-        using var listening = _outreach.Connect(woken.CompanionId, new OutreachListener(_sessionId, SendOutreachAsync, _private));
+        await using var listening = await OutreachSubscription.StartAsync(this).ConfigureAwait(false);
         try
         {
             await SendAsync(new ServerMessage("ready") { CompanionId = woken.CompanionId, Name = woken.Name, SessionId = _sessionId, Private = _private ? true : null }, aborted).ConfigureAwait(false);
 
             // What waited for the person to connect is said now.
-            await _outreach.WakeAsync(woken.CompanionId, aborted).ConfigureAwait(false);
+            await _grain.WakeOutreachAsync().ConfigureAwait(false);
             var buffer = new byte[(_options.MaxMessageLength * 4) + 1024];
             while (true)
             {

@@ -5,6 +5,7 @@ using Kindred.Core;
 using Kindred.Core.Inner;
 using Kindred.Core.Life;
 using Kindred.Server.Contracts;
+using Kindred.Server.Inner;
 using Kindred.Server.Telemetry;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -25,7 +26,9 @@ namespace Kindred.Server.Grains;
 /// </remarks>
 [Reentrant]
 [SuppressMessage("Design", "CA1001", Justification = "The life is disposed when the grain deactivates, which is a grain's end.")]
-internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices services, ServerOptions options, CompanionMetrics metrics, ILogger<CompanionGrain> logger) : Grain, ICompanionGrain
+internal sealed partial class CompanionGrain(
+    CompanionBackend backend, CompanionServices services, ServerInnerLife inner, LifeEvents events, ServerOptions options, CompanionMetrics metrics, ILogger<CompanionGrain> logger)
+    : Grain, ICompanionGrain
 {
     private CompanionLife _life = null!;
 
@@ -34,6 +37,7 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _life = new CompanionLife(CompanionId, services);
+        StartOutreach(inner, events, options, logger);
         metrics.Activated();
         ServerLog.CompanionActivated(logger, CompanionId);
         return Task.CompletedTask;
@@ -41,6 +45,7 @@ internal sealed class CompanionGrain(CompanionBackend backend, CompanionServices
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        StopOutreach();
         metrics.Deactivated();
         ServerLog.CompanionDeactivated(logger, CompanionId, reason.ReasonCode.ToString());
         await _life.DisposeAsync();

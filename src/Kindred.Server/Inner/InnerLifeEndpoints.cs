@@ -110,7 +110,7 @@ internal static class InnerLifeEndpoints
     }
 
     private static async Task<Results<Created<OutreachView>, ValidationProblem, ProblemHttpResult>> AddReminderAsync(
-        string companionId, NewReminderRequest request, ServerInnerLife inner, OutreachHub outreach, CancellationToken cancellationToken)
+        string companionId, NewReminderRequest request, ServerInnerLife inner, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (await inner.Life.IsOffAsync(companionId, cancellationToken).ConfigureAwait(false))
         {
@@ -155,7 +155,7 @@ internal static class InnerLifeEndpoints
             cancellationToken).ConfigureAwait(false);
 
         // A person connected now hears it on time: their companion's timer is re-armed before this answers.
-        await outreach.WakeAsync(companionId, cancellationToken).ConfigureAwait(false);
+        await grains.GetGrain<ICompanionGrain>(companionId).WakeOutreachAsync().ConfigureAwait(false);
         return TypedResults.Created($"/api/companions/{companionId}/reminders/{item.Id}", OutreachView.From(item, zone));
     }
 
@@ -168,7 +168,7 @@ internal static class InnerLifeEndpoints
         TypedResults.Ok(OutreachSettings.From(await inner.Life.GetPolicyAsync(companionId, cancellationToken).ConfigureAwait(false)));
 
     private static async Task<Results<Ok<OutreachSettings>, ValidationProblem>> ChangeSettingsAsync(
-        string companionId, OutreachSettings request, ServerInnerLife inner, OutreachHub outreach, CancellationToken cancellationToken)
+        string companionId, OutreachSettings request, ServerInnerLife inner, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var current = await inner.Life.GetPolicyAsync(companionId, cancellationToken).ConfigureAwait(false);
         TimeOnly quietFrom = current.QuietFrom, quietUntil = current.QuietUntil;
@@ -188,7 +188,7 @@ internal static class InnerLifeEndpoints
         }
 
         await inner.Store.SetOutreachPolicyAsync(companionId, policy, cancellationToken).ConfigureAwait(false);
-        await outreach.WakeAsync(companionId, cancellationToken).ConfigureAwait(false);
+        await grains.GetGrain<ICompanionGrain>(companionId).WakeOutreachAsync().ConfigureAwait(false);
         return TypedResults.Ok(OutreachSettings.From(policy));
     }
 
@@ -208,7 +208,7 @@ internal static class InnerLifeEndpoints
     }
 
     private static async Task<Results<Ok<SwitchView>, ValidationProblem>> FlipAsync(
-        string companionId, SwitchRequest request, ServerInnerLife inner, IGrainFactory grains, OutreachHub outreach, ILogger<OutreachHub> logger, CancellationToken cancellationToken)
+        string companionId, SwitchRequest request, ServerInnerLife inner, IGrainFactory grains, ILogger<ServerInnerLife> logger, CancellationToken cancellationToken)
     {
         if (request.On is not { } on)
         {
@@ -223,7 +223,7 @@ internal static class InnerLifeEndpoints
             if (said is not null)
             {
                 InnerServerLog.Switched(logger, companionId, "on");
-                await outreach.WakeAsync(companionId, cancellationToken).ConfigureAwait(false);
+                await grains.GetGrain<ICompanionGrain>(companionId).WakeOutreachAsync().ConfigureAwait(false);
             }
         }
         else

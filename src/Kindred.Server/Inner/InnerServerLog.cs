@@ -16,4 +16,7 @@ internal static partial class InnerServerLog
 
     [LoggerMessage(104, LogLevel.Information, "Companion {CompanionId} switched {State} through the API")]
     public static partial void Switched(ILogger logger, string companionId, string state);
+
+    [LoggerMessage(105, LogLevel.Information, "Companion {CompanionId}: a live connection stopped answering and no longer hears outreach ({ExceptionType})")]
+    public static partial void OutreachListenerDropped(ILogger logger, string companionId, string exceptionType);
 }

@@ -21,13 +21,12 @@ internal sealed class ServerInnerLife(InnerLife life, OutreachScheduler schedule
     public OutreachScheduler Scheduler => scheduler;
 }
 
-/// <summary>Registers the inner life's routes' view of it and outreach delivery.</summary>
+/// <summary>Registers the inner life's routes' view of it (outreach delivery lives in each companion's grain).</summary>
 internal static class InnerLifeServices
 {
     public static IServiceCollection AddKindredInnerLife(this IServiceCollection services)
     {
         services.AddSingleton<ServerInnerLife>();
-        services.AddSingleton<OutreachHub>();
         return services;
     }
 }
