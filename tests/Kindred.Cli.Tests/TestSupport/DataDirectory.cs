@@ -7,7 +7,14 @@ internal sealed class DataDirectory : IDisposable
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kindred-cli-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
+
+        // Short replies keep runs quick on a slow, loaded machine: what a test checks never depends on how long
+        // stories260K goes on. A test that needs other settings writes its own config over this one.
+        WriteConfig(ShortReplies);
     }
+
+    /// <summary>The config every data folder starts with: replies of at most 24 tokens.</summary>
+    public const string ShortReplies = """{ "Companion": { "MaxReplyTokens": 24 } }""";
 
     public string Path { get; }
 

@@ -1,0 +1,189 @@
+using Kindred.Core.Life;
+using Kindred.Core.Tests.TestSupport;
+using Microsoft.Extensions.AI;
+
+namespace Kindred.Core.Tests.Life;
+
+public sealed class CompanionLifeTests
+{
+    private const string Session = CompanionWorld.SessionId;
+
+    [Fact]
+    public async Task A_turn_the_model_has_no_seat_for_is_refused_before_anything_is_stored()
+    {
+        // Given a companion whose model has no seat free
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        var full = new SeatedChatClient(world.Chat, seatsFree: 0);
+        await using var life = new CompanionLife(CompanionWorld.CompanionId, world.Services with { Chat = full });
+        await life.WakeAsync(Session, CancellationToken.None);
+        var before = await world.HistoryAsync();
+
+        // When the person speaks
+        await Assert.ThrowsAsync<ModelBusyException>(() => life.ReplyAsync("Are you there?", Session).CollectAsync());
+
+        // Then nothing of the turn was kept: a retry stores it once
+        Assert.Equal(before.Select(t => t.Id), (await world.HistoryAsync()).Select(t => t.Id));
+        Assert.Equal(0, full.SeatsTaken);
+    }
+
+    [Fact]
+    public async Task A_turn_takes_its_seat_before_it_is_stored_and_hands_it_to_the_model()
+    {
+        // Given a model that counts seats
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        var seated = new SeatedChatClient(world.Chat, seatsFree: 1);
+        await using var life = new CompanionLife(CompanionWorld.CompanionId, world.Services with { Chat = seated });
+        await life.WakeAsync(Session, CancellationToken.None);
+        world.Chat.Says("Hello.");
+
+        // When the person speaks
+        await life.ReplyAsync("Hi", Session).CollectAsync();
+
+        // Then the model was asked in the seat the turn took, and the seat was given back
+        Assert.Same(seated.LastSeat, ModelSeat.Of(world.Chat.Requests[^1].Options));
+        Assert.Equal(0, seated.SeatsTaken);
+    }
+
+    [Fact]
+    public async Task Withdrawing_the_last_exchange_forgets_exactly_its_two_turns()
+    {
+        // Given two exchanges in one session, and one in another session after them
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        await using var life = new CompanionLife(CompanionWorld.CompanionId, world.Services);
+        await life.WakeAsync(Session, CancellationToken.None);
+        world.Chat.Says("First reply.").Says("Second reply.");
+        await life.ReplyAsync("First", Session).CollectAsync();
+        await life.ReplyAsync("Second", Session).CollectAsync();
+
+        // When the last exchange is withdrawn, and again
+        var forgotten = await life.WithdrawLastExchangeAsync(Session, CancellationToken.None);
+        var again = await life.WithdrawLastExchangeAsync(Session, CancellationToken.None);
+
+        // Then its two turns are gone and everything before stays
+        Assert.Equal(2, forgotten);
+        Assert.Equal(0, again);
+        var texts = (await world.HistoryAsync()).Select(t => t.Text).ToList();
+        Assert.Contains("First", texts);
+        Assert.Contains("First reply.", texts);
+        Assert.DoesNotContain("Second", texts);
+        Assert.DoesNotContain("Second reply.", texts);
+    }
+
+    [Fact]
+    public async Task Withdrawing_in_another_session_takes_nothing_back()
+    {
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        await using var life = new CompanionLife(CompanionWorld.CompanionId, world.Services);
+        await life.WakeAsync(Session, CancellationToken.None);
+        world.Chat.Says("Reply.");
+        await life.ReplyAsync("Hello", Session).CollectAsync();
+        var count = (await world.HistoryAsync()).Count;
+
+        Assert.Equal(0, await life.WithdrawLastExchangeAsync("another-session", CancellationToken.None));
+        Assert.Equal(count, (await world.HistoryAsync()).Count);
+    }
+
+    [Fact]
+    public async Task What_she_says_unprompted_is_remembered_as_her_turn()
+    {
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        await using var life = new CompanionLife(CompanionWorld.CompanionId, world.Services);
+        await life.WakeAsync(Session, CancellationToken.None);
+
+        var said = await life.SayAsync("You asked me to remind you: call Amy.", "evening", CancellationToken.None);
+
+        var last = (await world.HistoryAsync())[^1];
+        Assert.Equal((said.Id, Speaker.Companion, "evening", "You asked me to remind you: call Amy."), (last.Id, last.Speaker, last.SessionId, last.Text));
+    }
+
+    [Fact]
+    public async Task After_a_turn_she_learns_from_it_and_reports_the_pass()
+    {
+        // Given a life that learns
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        var learning = new CountingLearning();
+        var events = new LifeEvents();
+        var passes = new TaskCompletionSource<LearningPass>(TaskCreationOptions.RunContinuationsAsynchronously);
+        events.LearningPassEnded += (_, pass) => passes.TrySetResult(pass);
+        await using var life = new CompanionLife(CompanionWorld.CompanionId, world.Services with { Learning = learning, Events = events });
+        await life.WakeAsync(Session, CancellationToken.None);
+        world.Chat.Says("Lovely.");
+
+        // When a turn ends
+        await life.ReplyAsync("My sister Amy is visiting.", Session).CollectAsync();
+
+        // Then a learning pass runs with this session as the open one
+        var pass = await passes.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal((CompanionWorld.CompanionId, LearningOutcome.Learned), (pass.CompanionId, pass.Outcome));
+        Assert.Equal(Session, learning.OpenSessions[0]);
+    }
+
+    [Fact]
+    public async Task A_private_reply_runs_the_same_turn_and_keeps_nothing()
+    {
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        await using var life = new CompanionLife(CompanionWorld.CompanionId, world.Services);
+        await life.WakeAsync(Session, CancellationToken.None);
+        var count = (await world.HistoryAsync()).Count;
+        world.Chat.Says("Secret kept.").Says("Still here.");
+
+        await life.ReplyPrivatelyAsync("My secret is Qz81", "p1").CollectAsync();
+        await life.ReplyPrivatelyAsync("Do you remember it?", "p1").CollectAsync();
+
+        // The second private turn saw the first in its prompt, and the store holds nothing of either
+        Assert.Contains(world.Chat.Requests[^1].Messages, m => m.Text.Contains("Qz81", StringComparison.Ordinal));
+        Assert.Equal(count, (await world.HistoryAsync()).Count);
+    }
+
+    /// <summary>A model that counts seats like an embedded one, around a scripted model.</summary>
+    private sealed class SeatedChatClient(IChatClient inner, int seatsFree) : DelegatingChatClient(inner), IModelSeats
+    {
+        private readonly int _seats = seatsFree;
+        private int _free = seatsFree;
+
+        public int SeatsTaken => _seats - _free;
+
+        public ModelSeat? LastSeat { get; private set; }
+
+        public ModelSeat? TryTake()
+        {
+            if (_free == 0)
+            {
+                return null;
+            }
+
+            _free--;
+            return LastSeat = new Seat(this);
+        }
+
+        public override object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(IModelSeats) ? this : base.GetService(serviceType, serviceKey);
+
+        private sealed class Seat(SeatedChatClient owner) : ModelSeat
+        {
+            protected override void Release() => owner._free++;
+        }
+    }
+
+    private sealed class CountingLearning : ILearning
+    {
+        public List<string?> OpenSessions { get; } = [];
+
+        public Task<int> LearnAsync(string companionId, string? openSessionId, CancellationToken cancellationToken)
+        {
+            lock (OpenSessions)
+            {
+                OpenSessions.Add(openSessionId);
+            }
+
+            return Task.FromResult(1);
+        }
+    }
+}
