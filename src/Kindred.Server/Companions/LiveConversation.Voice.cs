@@ -25,9 +25,6 @@ internal sealed partial class LiveConversation
     // Not a type a client can send: JSON messages arrive as text frames, audio as binary ones.
     private const string AudioFrame = "\u0000audio";
 
-    // About a second of 48 kHz audio per frame, with room to spare; browsers send a few hundred milliseconds.
-    private const int MaxAudioFrameBytes = 256 * 1024;
-
     private readonly VoiceLine _voice;
 
     private bool IsListening => _voice.Listener is not null;
@@ -120,7 +117,7 @@ internal sealed partial class LiveConversation
     private async Task HearFrameAsync(CancellationToken aborted)
     {
         var problem = _voice.Listener is null ? "Audio arrived before voice_start; send voice_start first."
-            : _voice.FrameLength < 0 ? $"An audio frame is larger than {MaxAudioFrameBytes} bytes; send at most about a second of audio per frame."
+            : _voice.FrameLength < 0 ? $"An audio frame is larger than {VoiceLine.MaxAudioFrameBytes} bytes; send at most about a second of audio per frame."
             : _voice.FrameLength % 2 != 0 ? "Audio frames are 16-bit little-endian PCM, mono: each must hold an even number of bytes."
             : null;
         if (problem is not null)
@@ -374,42 +371,5 @@ internal sealed partial class LiveConversation
         await _voice.Closing.CancelAsync().ConfigureAwait(false);
         await StopListeningAsync().ConfigureAwait(false);
         await _voice.Answering.ConfigureAwait(false);
-    }
-
-    /// <summary>One conversation's voice state: who speaks, the listener while listening, the answers in flight.</summary>
-    private sealed class VoiceLine(string companionId, ServerVoices voices, AccountStore accounts) : IDisposable
-    {
-        public string CompanionId { get; } = companionId;
-
-        public ServerVoices Voices { get; } = voices;
-
-        public AccountStore Accounts { get; } = accounts;
-
-        public CancellationTokenSource Closing { get; } = new();
-
-        private byte[]? _frame;
-
-        /// <summary>Where an audio frame is received; allocated for conversations that use voice only.</summary>
-        public byte[] Frame => _frame ??= new byte[MaxAudioFrameBytes];
-
-        /// <summary>Bytes of the last audio frame in <see cref="Frame"/>; -1 when it was too large.</summary>
-        public int FrameLength { get; set; }
-
-        public VoiceListener? Listener { get; set; }
-
-        public Task Answering { get; set; } = Task.CompletedTask;
-
-        /// <summary>Utterances ended so far in this conversation (the number of the latest); on the receive loop only.</summary>
-        public int Utterances { get; set; }
-
-        /// <summary>The latest utterance that later speech continued (its answer is withdrawn); written on the receive loop.</summary>
-#pragma warning disable CA1051 // a field, for Volatile.Read/Write between the receive loop and the answers
-        public int Continued;
-#pragma warning restore CA1051
-
-        /// <summary>The utterance the reply in progress (or last) answers; 0 for none or typed text. Set in the answer chain.</summary>
-        public int RepliedTo { get; set; }
-
-        public void Dispose() => Closing.Dispose();
     }
 }

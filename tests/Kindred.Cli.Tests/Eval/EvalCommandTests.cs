@@ -27,8 +27,8 @@ public sealed partial class EvalCommandTests
         Assert.Equal(3, json.RootElement.GetProperty("questionsAsked").GetInt32());
         Assert.Equal(1.0, json.RootElement.GetProperty("overall").GetProperty("recallAtK").GetProperty("5").GetDouble());
 
-        // The scratch stores are thrown away; only what the test wrote is left.
-        Assert.Equal(["out.json", "tiny.json"], Directory.EnumerateFileSystemEntries(data.Path).Select(Path.GetFileName).Order());
+        // The scratch stores are thrown away; only what the test wrote is left (the folder's config among it).
+        Assert.Equal(["kindred.json", "out.json", "tiny.json"], Directory.EnumerateFileSystemEntries(data.Path).Select(Path.GetFileName).Order());
     }
 
     [Fact]
