@@ -28,8 +28,6 @@ public sealed class Companion
     /// <summary>Who this companion is.</summary>
     public CompanionIdentity Identity { get; }
 
-    internal CompanionServices Services => _services;
-
     /// <summary>
     /// Wakes the companion with this id. The first time, it chooses its name, introduces itself and asks the
     /// person's name; the greeting is stored as its first turn in <paramref name="sessionId"/>.
