@@ -125,6 +125,26 @@ public sealed class CompanionLifeTests
     }
 
     [Fact]
+    public async Task A_reply_puts_a_learning_pass_in_progress_off()
+    {
+        // Given a learning pass that runs until it is stopped, started by a turn
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        var learning = new LearningUntilStopped();
+        await using var life = new CompanionLife(CompanionWorld.CompanionId, world.Services with { Learning = learning });
+        await life.WakeAsync(Session, CancellationToken.None);
+        world.Chat.Says("One.").Says("Two.");
+        await life.ReplyAsync("First", Session).CollectAsync();
+        await learning.Started.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // When the person speaks again
+        await life.ReplyAsync("Second", Session).CollectAsync();
+
+        // Then the pass was stopped for the reply (what it had not read stays past the mark for the next pass)
+        await learning.Stopped.WaitAsync(TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
     public async Task A_private_reply_runs_the_same_turn_and_keeps_nothing()
     {
         await using var world = await CompanionWorld.CreateAsync();
@@ -169,6 +189,30 @@ public sealed class CompanionLifeTests
         private sealed class Seat(SeatedChatClient owner) : ModelSeat
         {
             protected override void Release() => owner._free++;
+        }
+    }
+
+    private sealed class LearningUntilStopped : ILearning
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public Task Stopped => _stopped.Task;
+
+        public async Task<int> LearnAsync(string companionId, string? openSessionId, CancellationToken cancellationToken)
+        {
+            _started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                return 0;
+            }
+            finally
+            {
+                _stopped.TrySetResult();
+            }
         }
     }
 

@@ -161,26 +161,6 @@ public sealed class KnowledgeWorkerTests : IDisposable
         Assert.Contains(await reopened.GetFactsAsync("c1", false, None), f => f.Value == "Porto");
         Assert.Equal("s1", Assert.Single(await reopened.GetSummariesAsync("c1", None)).SessionId);
     }
-
-    [Fact]
-    public async Task Notify_returns_at_once_even_while_the_model_hangs_and_a_reply_puts_the_work_off()
-    {
-        await using var store = await OpenAsync("I live in Lisbon.");
-        var model = new MisbehavingChatClient("hangs");
-        await using var worker = new KnowledgeWorker(store, store, new ModelExtractor(model, new BuiltInExtractor(), _db.Time), _db.Time);
-
-        Assert.True(worker.Notify("c1"));
-        await model.Called.WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.True(worker.Notify("c1"));
-
-        using (worker.HoldForReply())
-        {
-            await model.Cancelled.WaitAsync(TimeSpan.FromMinutes(1));
-        }
-
-        Assert.Equal(0, await store.GetExtractedThroughAsync("c1", None));
-        Assert.Single(await store.GetRecentTurnsAsync("c1", 10, None));
-    }
 }
 
 /// <summary>A model that answers junk, throws, hangs until cancelled, or answers the scripted texts in turn.</summary>
