@@ -6,10 +6,10 @@ using Kindred.Hosting;
 using Kindred.Memory;
 using Kindred.Memory.Knowledge;
 using Kindred.Memory.Recall;
-using Kindred.Models.Embeddings;
 using Kindred.Models.Catalog;
 using Kindred.Models.Local;
 using Kindred.Models.Remote;
+using Kindred.Server;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -18,15 +18,15 @@ namespace Kindred.Cli;
 /// <summary>The store and the model a command works with, opened from settings and closed together.</summary>
 internal sealed class CompanionRuntime : IAsyncDisposable
 {
+    private readonly CompanionData _data;
     private readonly LocalModel? _localModel;
-    private readonly MiniLmEmbeddingGenerator _embedder;
 
-    private CompanionRuntime(IFullCompanionStore store, IChatClient chat, ITokenCounter tokens, LocalModel? localModel, string modelDescription)
+    private CompanionRuntime(CompanionData data, IChatClient chat, ITokenCounter tokens, LocalModel? localModel, string modelDescription)
     {
-        Store = store;
-        FullStore = store;
-        _embedder = new MiniLmEmbeddingGenerator();
-        Memory = new MemoryIndex(store, _embedder);
+        _data = data;
+        Store = data.Store;
+        FullStore = data.Store;
+        Memory = data.Memory;
         Chat = chat;
         Tokens = tokens;
         _localModel = localModel;
@@ -58,13 +58,13 @@ internal sealed class CompanionRuntime : IAsyncDisposable
         Func<ModelCatalogEntry, string, CancellationToken, Task> pullDefault,
         CancellationToken cancellationToken)
     {
-        var store = await settings.Store.OpenAsync(DatabasePath(dataDirectory), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        var data = await CompanionData.OpenAsync(settings, dataDirectory, cancellationToken).ConfigureAwait(false);
         try
         {
             if (settings.UsesRemote)
             {
                 var (chat, tokens) = RemoteChatClient.Create(settings.Remote);
-                return new CompanionRuntime(store, chat, tokens, null, $"{settings.Remote.Model} at {settings.Remote.Endpoint}");
+                return new CompanionRuntime(data, chat, tokens, null, $"{settings.Remote.Model} at {settings.Remote.Endpoint}");
             }
 
             var modelsDirectory = ModelsDirectory(dataDirectory);
@@ -79,11 +79,11 @@ internal sealed class CompanionRuntime : IAsyncDisposable
             await check.EnsureLoadableAsync(path, cancellationToken).ConfigureAwait(false);
             settings.Model.ModelPath = path;
             var model = LocalModel.Load(settings.Model);
-            return new CompanionRuntime(store, model.AsChatClient(), model, model, Path.GetFileName(path));
+            return new CompanionRuntime(data, model.AsChatClient(), model, model, Path.GetFileName(path));
         }
         catch
         {
-            await store.DisposeAsync().ConfigureAwait(false);
+            await data.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -91,6 +91,10 @@ internal sealed class CompanionRuntime : IAsyncDisposable
     /// <summary>What a companion's life is wired from (see <see cref="LifeServiceExtensions.AddKindredLife"/>), on this runtime's store and model.</summary>
     public LifeParts LifeParts(KindredSettings settings, ILogger logger) =>
         new(FullStore, Memory, Chat, Tokens, settings.Companion, settings.Inner, KnowledgeExtractor(logger), TimeProvider.System);
+
+    /// <summary>What the server shares between its companions (see <see cref="CompanionBackend"/>), on this runtime's store and model.</summary>
+    public CompanionBackend Backend(KindredSettings settings, string dataDirectory, ILogger logger) =>
+        new(FullStore, Memory, Chat, Tokens, ModelDescription, dataDirectory, settings.Companion, _localModel?.Scheduler, Inner: settings.Inner, Extractor: KnowledgeExtractor(logger), StoreSettings: settings.Store);
 
     /// <summary>
     /// How facts, people and summaries are learned, by the CLI and the server alike: from a remote chat model (the
@@ -102,10 +106,8 @@ internal sealed class CompanionRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Memory.Dispose();
-        _embedder.Dispose();
         _localModel?.Dispose();
-        await Store.DisposeAsync().ConfigureAwait(false);
+        await _data.DisposeAsync().ConfigureAwait(false);
     }
 
     // The child is this same program, asked only to load the file: `kindred model probe PATH`.

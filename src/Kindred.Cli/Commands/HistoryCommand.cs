@@ -22,14 +22,14 @@ public sealed class HistoryCommand(IAnsiConsole console) : AsyncCommand<HistoryC
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        var databasePath = CompanionRuntime.DatabasePath(dataDirectory);
-        if (!resolved.Store.UsesPostgres && !File.Exists(databasePath))
+        if (!CompanionData.MayExist(resolved, dataDirectory))
         {
             console.MarkupLine($"[grey]No companion has woken in {dataDirectory.EscapeMarkup()} yet; start one with 'kindred chat'.[/]");
             return 0;
         }
 
-        await using var store = await resolved.Store.OpenAsync(databasePath, TimeProvider.System, cancellationToken);
+        await using var data = await CompanionData.OpenAsync(resolved, dataDirectory, cancellationToken);
+        var store = data.Store;
         var companion = await store.FindCompanionAsync(resolved.CompanionId, cancellationToken);
         if (companion is null)
         {

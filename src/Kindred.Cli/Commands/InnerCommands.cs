@@ -4,45 +4,10 @@ using Kindred.Cli.Configuration;
 using Kindred.Core.Inner;
 using Kindred.Core.Life;
 using Kindred.Memory;
-using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Kindred.Cli.Commands;
-
-/// <summary>The store and the inner life of one companion, for commands that need no model.</summary>
-internal sealed class InnerStore : IAsyncDisposable
-{
-    private InnerStore(IFullCompanionStore store, InnerLife life, string companionId)
-    {
-        Store = store;
-        Life = life;
-        CompanionId = companionId;
-    }
-
-    public IFullCompanionStore Store { get; }
-
-    public InnerLife Life { get; }
-
-    public string CompanionId { get; }
-
-    public static async Task<InnerStore> OpenAsync(KindredSettings settings, string dataDirectory, CancellationToken cancellationToken)
-    {
-        var store = await MemoryStore.OpenExistingAsync(settings, dataDirectory, cancellationToken);
-        if (await store.FindCompanionAsync(settings.CompanionId, cancellationToken) is null)
-        {
-            await store.DisposeAsync();
-            throw new ArgumentException($"There is no companion '{settings.CompanionId}' in {dataDirectory}; start one with 'kindred chat'.");
-        }
-
-        return new InnerStore(store, new InnerLife(store, null, TimeProvider.System, settings.Inner, NullLogger.Instance), settings.CompanionId);
-    }
-
-    public async Task<TimeZoneInfo> ZoneAsync(CancellationToken cancellationToken) =>
-        (await Life.GetPolicyAsync(CompanionId, cancellationToken)).Validate();
-
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
-}
 
 /// <summary><c>kindred persona show</c>: who the companion is now.</summary>
 public sealed class PersonaShowCommand(IAnsiConsole console) : AsyncCommand<CommonSettings>
@@ -50,8 +15,8 @@ public sealed class PersonaShowCommand(IAnsiConsole console) : AsyncCommand<Comm
     public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
-        var persona = await inner.Life.GetPersonaAsync(inner.CompanionId, cancellationToken);
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
+        var persona = await companion.Life.GetPersonaAsync(companion.CompanionId, cancellationToken);
         console.WriteLine(persona.SelfDescription);
         console.WriteLine($"Manner: {persona.Manner()}");
         console.WriteLine($"Interests: {string.Join(", ", persona.Interests)}");
@@ -72,9 +37,9 @@ public sealed class PersonaHistoryCommand(IAnsiConsole console) : AsyncCommand<C
     public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
-        var zone = await inner.ZoneAsync(cancellationToken);
-        var history = await inner.Life.GetPersonaHistoryAsync(inner.CompanionId, cancellationToken);
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
+        var zone = await companion.ZoneAsync(cancellationToken);
+        var history = await companion.Life.GetPersonaHistoryAsync(companion.CompanionId, cancellationToken);
         var table = new Table().AddColumns("Version", "When", "Why", "Reason", "What changed");
         for (var i = 0; i < history.Count; i++)
         {
@@ -106,8 +71,8 @@ public sealed class PersonaRollbackCommand(IAnsiConsole console) : AsyncCommand<
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
-        var rolledBack = await inner.Life.RollBackAsync(inner.CompanionId, settings.Version, cancellationToken);
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
+        var rolledBack = await companion.Life.RollBackAsync(companion.CompanionId, settings.Version, cancellationToken);
         console.WriteLine($"Version {rolledBack.Version}: {rolledBack.Reason}");
         return 0;
     }
@@ -126,12 +91,12 @@ public sealed class RemindersListCommand(IAnsiConsole console) : AsyncCommand<Re
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
-        var policy = await inner.Life.GetPolicyAsync(inner.CompanionId, cancellationToken);
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
+        var policy = await companion.Life.GetPolicyAsync(companion.CompanionId, cancellationToken);
         var zone = policy.Validate();
         var items = settings.All
-            ? await inner.Store.GetOutreachAsync(inner.CompanionId, cancellationToken)
-            : await inner.Store.GetPendingOutreachAsync(inner.CompanionId, cancellationToken);
+            ? await companion.Store.GetOutreachAsync(companion.CompanionId, cancellationToken)
+            : await companion.Store.GetPendingOutreachAsync(companion.CompanionId, cancellationToken);
         console.MarkupLine($"[grey]{Describe(policy).EscapeMarkup()}[/]");
         if (items.Count == 0)
         {
@@ -173,8 +138,8 @@ public sealed class RemindersCancelCommand(IAnsiConsole console) : AsyncCommand<
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
-        if (!await inner.Store.CancelOutreachAsync(inner.CompanionId, settings.Id, cancellationToken))
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
+        if (!await companion.Store.CancelOutreachAsync(companion.CompanionId, settings.Id, cancellationToken))
         {
             throw new KeyNotFoundException($"Nothing pending has number {settings.Id}; 'kindred reminders' lists what is.");
         }
@@ -205,8 +170,8 @@ public sealed class RemindersSettingsCommand(IAnsiConsole console) : AsyncComman
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
-        var policy = await inner.Life.GetPolicyAsync(inner.CompanionId, cancellationToken);
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
+        var policy = await companion.Life.GetPolicyAsync(companion.CompanionId, cancellationToken);
         if (settings.TimeZone is { } zone)
         {
             policy = policy with { TimeZoneId = zone };
@@ -230,7 +195,7 @@ public sealed class RemindersSettingsCommand(IAnsiConsole console) : AsyncComman
             policy = policy with { DailyLimit = limit };
         }
 
-        await inner.Store.SetOutreachPolicyAsync(inner.CompanionId, policy, cancellationToken);
+        await companion.Store.SetOutreachPolicyAsync(companion.CompanionId, policy, cancellationToken);
         console.WriteLine(RemindersListCommand.Describe(policy));
         return 0;
     }
@@ -252,8 +217,8 @@ public sealed class MoodCommand(IAnsiConsole console) : AsyncCommand<MoodCommand
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
-        var days = await inner.Life.GetTimelineAsync(inner.CompanionId, TimeSpan.FromDays(settings.Days), cancellationToken);
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
+        var days = await companion.Life.GetTimelineAsync(companion.CompanionId, TimeSpan.FromDays(settings.Days), cancellationToken);
         if (days.Count == 0)
         {
             console.MarkupLine("[grey]Nothing yet.[/]");
@@ -286,16 +251,16 @@ public sealed class SwitchCommand(IAnsiConsole console, bool on) : AsyncCommand<
     public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
         if (on)
         {
             // What she says about the time she was off is remembered, as in chat and through the server.
             var session = Guid.NewGuid().ToString("N");
-            console.WriteLine(await Switching.OnAsync(inner.Life, inner.Store, inner.CompanionId, session, TimeProvider.System, cancellationToken) ?? "She is already on.");
+            console.WriteLine(await Switching.OnAsync(companion.Life, companion.Store, companion.CompanionId, session, TimeProvider.System, cancellationToken) ?? "She is already on.");
         }
         else
         {
-            await Switching.OffAsync(inner.Life, inner.CompanionId, cancellationToken);
+            await Switching.OffAsync(companion.Life, companion.CompanionId, cancellationToken);
             console.WriteLine("Off. Nothing is heard, kept or sent until 'kindred on' (or /on in chat).");
         }
 
@@ -333,9 +298,9 @@ public sealed class ReflectionsCommand(IAnsiConsole console) : AsyncCommand<Refl
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var inner = await InnerStore.OpenAsync(resolved, dataDirectory, cancellationToken);
-        var zone = await inner.ZoneAsync(cancellationToken);
-        var reflections = await inner.Store.GetInnerReflectionsAsync(inner.CompanionId, cancellationToken);
+        await using var companion = await CompanionData.OpenCompanionAsync(resolved, dataDirectory, cancellationToken);
+        var zone = await companion.ZoneAsync(cancellationToken);
+        var reflections = await companion.Store.GetInnerReflectionsAsync(companion.CompanionId, cancellationToken);
         if (reflections.Count == 0)
         {
             console.MarkupLine("[grey]No reflections yet: she reflects after a day with talk in it, or once enough has happened.[/]");

@@ -4,8 +4,6 @@ using Kindred.Cli.Configuration;
 using Kindred.Core;
 using Kindred.Memory;
 using Kindred.Memory.Portable;
-using Kindred.Memory.Recall;
-using Kindred.Models.Embeddings;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -31,9 +29,8 @@ public sealed class MemorySearchCommand(IAnsiConsole console) : AsyncCommand<Mem
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
-        using var embedder = new MiniLmEmbeddingGenerator();
-        using var memory = new MemoryIndex(store, embedder);
+        await using var data = await CompanionData.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        var memory = data.Memory;
         await memory.IndexPendingAsync(resolved.CompanionId, cancellationToken);
         var hits = await memory.SearchAsync(resolved.CompanionId, settings.Query, settings.Limit, DateTimeOffset.MaxValue, cancellationToken);
         if (hits.Count == 0)
@@ -88,7 +85,8 @@ public sealed class MemoryForgetCommand(IAnsiConsole console) : AsyncCommand<Mem
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        await using var data = await CompanionData.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        var store = data.Store;
         if (settings.FactId is { } factId)
         {
             return await KnowledgeForgetting.ForgetFactAsync(console, store, resolved.CompanionId, factId, settings.Yes, cancellationToken);
@@ -108,30 +106,12 @@ public sealed class MemoryForgetCommand(IAnsiConsole console) : AsyncCommand<Mem
             return 0;
         }
 
-        using var embedder = new MiniLmEmbeddingGenerator();
-        using var memory = new MemoryIndex(store, embedder);
-        await memory.ForgetTurnAsync(resolved.CompanionId, turn.Id, cancellationToken);
+        await data.Memory.ForgetTurnAsync(resolved.CompanionId, turn.Id, cancellationToken);
         console.MarkupLine($"[green]Forgotten[/] turn {turn.Id}: gone from the conversation, the search index and the database file.");
         return 0;
     }
 
     internal static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
-}
-
-internal static class MemoryStore
-{
-    /// <summary>The configured store (SQLite in the data folder, or PostgreSQL), for commands that read what is there.</summary>
-    /// <exception cref="ArgumentException">SQLite is configured and no companion has woken in the data folder yet.</exception>
-    public static async Task<IFullCompanionStore> OpenExistingAsync(KindredSettings settings, string dataDirectory, CancellationToken cancellationToken)
-    {
-        var path = CompanionRuntime.DatabasePath(dataDirectory);
-        if (!settings.Store.UsesPostgres && !File.Exists(path))
-        {
-            throw new ArgumentException($"No companion has woken in {dataDirectory} yet; start one with 'kindred chat'.");
-        }
-
-        return await settings.Store.OpenAsync(path, TimeProvider.System, cancellationToken);
-    }
 }
 
 /// <summary><c>kindred memory export [-o FILE]</c>: everything the companion knows, as one portable JSON file.</summary>
@@ -147,7 +127,8 @@ public sealed class MemoryExportCommand(IAnsiConsole console) : AsyncCommand<Mem
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        await using var data = await CompanionData.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        var store = data.Store;
         if (settings.Output is null)
         {
             await using var stdout = Console.OpenStandardOutput();
@@ -190,9 +171,9 @@ public sealed class MemoryImportCommand(IAnsiConsole console) : AsyncCommand<Mem
             throw new ArgumentException($"Export file not found: {settings.File}");
         }
 
-        await using var store = await resolved.Store.OpenAsync(CompanionRuntime.DatabasePath(dataDirectory), TimeProvider.System, cancellationToken);
+        await using var data = await CompanionData.OpenAsync(resolved, dataDirectory, cancellationToken);
         await using var input = System.IO.File.OpenRead(settings.File);
-        var (id, turns) = await MemoryExport.ImportAsync(store, input, settings.As, cancellationToken);
+        var (id, turns) = await MemoryExport.ImportAsync(data.Store, input, settings.As, cancellationToken);
         console.MarkupLine($"[green]Imported[/] {id.EscapeMarkup()} with {turns} turns.");
         return 0;
     }
@@ -214,7 +195,8 @@ public sealed class MemoryListCommand(IAnsiConsole console) : AsyncCommand<Memor
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        await using var data = await CompanionData.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        var store = data.Store;
         var turns = await store.GetRecentTurnsAsync(resolved.CompanionId, settings.Last, cancellationToken);
         if (turns.Count == 0)
         {
@@ -252,7 +234,8 @@ public sealed class MemoryShowCommand(IAnsiConsole console) : AsyncCommand<Memor
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        await using var data = await CompanionData.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        var store = data.Store;
         var companion = await store.FindCompanionAsync(resolved.CompanionId, cancellationToken)
             ?? throw new KeyNotFoundException($"There is no companion '{resolved.CompanionId}' here.");
         var before = await store.GetHistoryAsync(resolved.CompanionId, Math.Max(0, settings.TurnId - 1 - (Around * 4)), Around * 8 + 1, cancellationToken);

@@ -20,7 +20,8 @@ public sealed class MemoryFactsCommand(IAnsiConsole console) : AsyncCommand<Memo
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        await using var data = await CompanionData.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        var store = data.Store;
         var facts = await store.GetFactsAsync(resolved.CompanionId, settings.History, cancellationToken);
         var people = await store.GetPeopleAsync(resolved.CompanionId, cancellationToken);
         var summaries = await store.GetSummariesAsync(resolved.CompanionId, cancellationToken);
@@ -108,7 +109,8 @@ public sealed class MemoryEditCommand(IAnsiConsole console) : AsyncCommand<Memor
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var (resolved, dataDirectory) = settings.Resolve();
-        await using var store = await MemoryStore.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        await using var data = await CompanionData.OpenExistingAsync(resolved, dataDirectory, cancellationToken);
+        var store = data.Store;
         var corrected = await store.CorrectFactAsync(resolved.CompanionId, settings.FactId, settings.Text, TimeProvider.System.GetUtcNow(), cancellationToken);
         console.MarkupLine($"[green]Corrected[/] fact {settings.FactId}: it is replaced by fact {corrected.Id}, \"{corrected.Text.EscapeMarkup()}\" (the old one stays in the history until you forget it).");
         return 0;

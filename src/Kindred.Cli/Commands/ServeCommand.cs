@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using Kindred.Cli.Configuration;
 using Kindred.Models.Catalog;
-using Kindred.Models.Local;
 using Kindred.Server;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -49,14 +47,12 @@ public sealed class ServeCommand(IAnsiConsole console) : AsyncCommand<ServeComma
     {
         var (resolved, dataDirectory) = settings.Resolve();
         await using var runtime = await CompanionRuntime.StartAsync(resolved, dataDirectory, PullDefaultAsync, cancellationToken);
-        var scheduler = runtime.Chat.GetService<LocalModel>()?.Scheduler;
 
         // Logs go to stderr, ids and counts only; the console's stdout is for the person running the server.
         static void Logging(ILoggingBuilder logging) => logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .AddFilter("Microsoft", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         using var loggers = LoggerFactory.Create(Logging);
-        var extractor = runtime.KnowledgeExtractor(loggers.CreateLogger<ServeCommand>());
-        var backend = new CompanionBackend(runtime.FullStore, runtime.Memory, runtime.Chat, runtime.Tokens, runtime.ModelDescription, dataDirectory, resolved.Companion, scheduler, Inner: resolved.Inner, Extractor: extractor, StoreSettings: resolved.Store);
+        var backend = runtime.Backend(resolved, dataDirectory, loggers.CreateLogger<ServeCommand>());
         await using var app = await KindredServer.BuildAsync(resolved.Server, backend, Logging, cancellationToken);
         await app.StartAsync(cancellationToken);
         console.MarkupLine($"Kindred is listening on [bold]{app.ListeningAddress().ToString().EscapeMarkup()}[/] with {runtime.ModelDescription.EscapeMarkup()}. Ctrl+C stops it.");
