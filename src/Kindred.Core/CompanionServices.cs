@@ -19,6 +19,12 @@ public sealed record CompanionServices(
     /// </summary>
     public Inner.InnerLife? Inner { get; init; }
 
+    /// <summary>
+    /// Opens the memory of one companion, held by its life (which disposes it, if disposable) and used for its turns
+    /// instead of <see cref="Recall"/>; null: the life recalls through <see cref="Recall"/>.
+    /// </summary>
+    public Func<string, IRecall>? OpenRecall { get; init; }
+
     /// <summary>Learning facts, people and summaries after each turn; null learns nothing.</summary>
     public Life.ILearning? Learning { get; init; }
 

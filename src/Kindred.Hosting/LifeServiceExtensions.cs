@@ -41,6 +41,7 @@ public static class LifeServiceExtensions
             parts.Companion,
             Logger<Companion>(provider))
         {
+            OpenRecall = companionId => new HybridRecall(parts.Store, parts.Memory.Open(companionId), knowledge: parts.Store),
             Inner = provider.GetRequiredService<InnerLife>(),
             Learning = provider.GetRequiredService<KnowledgeWorker>(),
             Reflector = provider.GetRequiredService<Reflector>(),

@@ -16,6 +16,9 @@ public interface ITurnStore : ICompanionStore
     /// <summary>Every stored embedding of a companion's turns, in turn order.</summary>
     Task<IReadOnlyList<(long TurnId, byte[] Vector)>> LoadTurnVectorsAsync(string companionId, CancellationToken cancellationToken);
 
+    /// <summary>The stored embeddings of those of these turns that have one (others' ids are ignored), in turn order.</summary>
+    Task<IReadOnlyList<(long TurnId, byte[] Vector)>> LoadTurnVectorsAsync(string companionId, IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken);
+
     /// <summary>The companion's turns with these ids (others' ids are ignored), in id order.</summary>
     Task<IReadOnlyList<StoredTurn>> GetTurnsAsync(string companionId, IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken);
 

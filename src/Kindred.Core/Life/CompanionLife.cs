@@ -9,14 +9,15 @@ namespace Kindred.Core.Life;
 /// (learning, reflection) by one set of rules. The server's grain and the CLI's chat host this same type.
 /// </summary>
 /// <remarks>
-/// Everything it knows lives in the store; what it holds is only who the companion is, private conversations (which
-/// are never stored) and the last exchange, so a host that dies loses nothing acknowledged.
+/// Everything it knows lives in the store; what it holds is only who the companion is, her memory's caches (opened by
+/// <see cref="CompanionServices.OpenRecall"/>, disposed with the life), private conversations (which are never
+/// stored) and the last exchange, so a host that dies loses nothing acknowledged.
 /// </remarks>
 public sealed partial class CompanionLife : IAsyncDisposable
 {
     // Private conversations live here only, so a life holds a few at most; the oldest goes first.
     private const int MaxPrivateConversations = 8;
-    private readonly CompanionServices _services;
+    private CompanionServices _services;
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly Dictionary<string, PrivateConversation> _private = new(StringComparer.Ordinal);
     private Companion? _companion;
@@ -28,7 +29,7 @@ public sealed partial class CompanionLife : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
         ArgumentNullException.ThrowIfNull(services);
         CompanionId = companionId;
-        _services = services;
+        _services = services.OpenRecall is { } open ? services with { Recall = open(companionId) } : services;
     }
 
     public string CompanionId { get; }
@@ -240,7 +241,16 @@ public sealed partial class CompanionLife : IAsyncDisposable
             _companion = null;
             _lastExchange = null;
             _private.Clear();
-            return await forget(cancellationToken).ConfigureAwait(false);
+            var forgotten = await forget(cancellationToken).ConfigureAwait(false);
+
+            // What her memory held of the companion forgotten must not outlive it: the next one starts from the store.
+            if (_services.OpenRecall is { } open)
+            {
+                await CloseRecallAsync().ConfigureAwait(false);
+                _services = _services with { Recall = open(CompanionId) };
+            }
+
+            return forgotten;
         }
         finally
         {
@@ -252,6 +262,26 @@ public sealed partial class CompanionLife : IAsyncDisposable
     {
         await StopBackgroundAsync().ConfigureAwait(false);
         _private.Clear();
+        await CloseRecallAsync().ConfigureAwait(false);
+    }
+
+    // The memory this life opened (see CompanionServices.OpenRecall) goes with it.
+    private async Task CloseRecallAsync()
+    {
+        if (_services.OpenRecall is null)
+        {
+            return;
+        }
+
+        switch (_services.Recall)
+        {
+            case IAsyncDisposable recall:
+                await recall.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable recall:
+                recall.Dispose();
+                break;
+        }
     }
 
     private async Task<Companion> CompanionAsync(string sessionId, CancellationToken cancellationToken) =>

@@ -34,7 +34,7 @@ public static partial class EventTime
     /// among those said by <paramref name="now"/>; null when the question names no event or memory holds none like it.
     /// </summary>
     /// <param name="askingTurnId">The turn that asks (it names the event too, and is not it).</param>
-    public static async Task<TimeWindow?> WindowAsync(MemoryIndex memory, string companionId, string question, DateTimeOffset now, long askingTurnId, CancellationToken cancellationToken)
+    public static async Task<TimeWindow?> WindowAsync(CompanionMemory memory, string question, DateTimeOffset now, long askingTurnId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(memory);
         if (Find(question, now) is not { } reference)
@@ -45,7 +45,7 @@ public static partial class EventTime
         // The best match that says the event's words: ranking also favours what is recent and what stands next to a
         // good match, which for a word or two can beat the turn that names it. A question about the event ("how was
         // the trip?") says nothing of when it happened.
-        var found = await memory.SearchAsync(companionId, reference.Event, 10, now, cancellationToken).ConfigureAwait(false);
+        var found = await memory.SearchAsync(reference.Event, 10, now, cancellationToken).ConfigureAwait(false);
         if (found.FirstOrDefault(hit => hit.Turn.Id != askingTurnId && !hit.Turn.Text.TrimEnd().EndsWith('?') && SaysAll(hit.Turn.Text, reference.Event))?.Turn is not { } eventTurn)
         {
             return null;

@@ -150,6 +150,14 @@ public abstract partial class CompanionStore : IFullCompanionStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<(long TurnId, byte[] Vector)>> LoadTurnVectorsAsync(string companionId, IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(companionId);
+        ArgumentNullException.ThrowIfNull(turnIds);
+        return _turns.LoadTurnVectorsAsync(companionId, turnIds, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> ForgetTurnAsync(string companionId, long turnId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(companionId);

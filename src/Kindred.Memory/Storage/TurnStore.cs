@@ -157,6 +157,17 @@ internal sealed class TurnStore(ISqlRunner runner, StoreDialect dialect, ITurnWr
                 ("companionId", companionId)),
             cancellationToken);
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<(long TurnId, byte[] Vector)>> LoadTurnVectorsAsync(string companionId, IReadOnlyCollection<long> turnIds, CancellationToken cancellationToken) =>
+        runner.ReadAsync(
+            session => session.QueryAsync(
+                $"SELECT v.turn_id, v.vector FROM turn_vectors v JOIN turns t ON t.id = v.turn_id WHERE t.companion_id = @companionId AND v.turn_id {dialect.InIds} ORDER BY v.turn_id;",
+                reader => (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)),
+                cancellationToken,
+                ("companionId", companionId),
+                ("ids", dialect.Ids(turnIds))),
+            cancellationToken);
+
     private Task<IReadOnlyList<CompanionIdentity>> ReadCompanionsAsync(SqlSession session, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         session.QueryAsync(
             sql,

@@ -100,6 +100,24 @@ public sealed class ExactVectorIndex : IVectorIndex, IDisposable
         }
     }
 
+    /// <summary>Those of <paramref name="ids"/> the index holds no vector for.</summary>
+    public List<long> WithoutVectors(IEnumerable<long> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        List<long> missing;
+        _lock.EnterReadLock();
+        try
+        {
+            missing = [.. ids.Where(id => !_slotOf.ContainsKey(id))];
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        return missing;
+    }
+
     /// <inheritdoc />
     public void Add(long id, ReadOnlySpan<float> vector)
     {

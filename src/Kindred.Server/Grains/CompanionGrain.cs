@@ -50,7 +50,8 @@ internal sealed partial class CompanionGrain(
         ServerLog.CompanionDeactivated(logger, CompanionId, reason.ReasonCode.ToString());
         await _life.DisposeAsync();
 
-        // What memory holds for this companion (its word index and vectors) lives as long as this activation.
+        // The life disposed its own memory; this drops what the routes that search or forget memories had loaded
+        // through the silo's shared index (they catch up from the store, so they see what the life remembered).
         backend.Memory.Unload(CompanionId);
     }
 

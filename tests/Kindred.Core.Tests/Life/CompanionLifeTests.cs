@@ -163,6 +163,58 @@ public sealed class CompanionLifeTests
     }
 
     /// <summary>A model that counts seats like an embedded one, around a scripted model.</summary>
+    [Fact]
+    public async Task A_life_recalls_through_the_memory_it_opens_and_disposes_it_when_it_ends()
+    {
+        // Given services that open a memory for each life
+        await using var world = await CompanionWorld.CreateAsync();
+        world.Chat.Says("Nova");
+        var opened = new List<OwnedRecall>();
+        var services = world.Services with
+        {
+            OpenRecall = companionId =>
+            {
+                var recall = new OwnedRecall(world.Services.Recall, companionId);
+                opened.Add(recall);
+                return recall;
+            },
+        };
+
+        // When a life takes a turn and ends
+        var life = new CompanionLife(CompanionWorld.CompanionId, services);
+        await life.WakeAsync(Session, CancellationToken.None);
+        world.Chat.Says("Hello.");
+        await life.ReplyAsync("Hi", Session).CollectAsync();
+        var open = opened.Single();
+        Assert.True(open.Recalled > 0);
+        Assert.False(open.Disposed);
+        await life.DisposeAsync();
+
+        // Then it recalled through its own memory, which ended with it
+        Assert.Equal(CompanionWorld.CompanionId, open.CompanionId);
+        Assert.True(open.Disposed);
+    }
+
+    private sealed class OwnedRecall(IRecall inner, string companionId) : IRecall, IDisposable
+    {
+        public string CompanionId { get; } = companionId;
+
+        public int Recalled { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public Task<RecallResult> RecallAsync(RecallRequest request, CancellationToken cancellationToken)
+        {
+            Recalled++;
+            return inner.RecallAsync(request, cancellationToken);
+        }
+
+        public Task RememberAsync(string companionId, IReadOnlyList<StoredTurn> turns, CancellationToken cancellationToken) =>
+            inner.RememberAsync(companionId, turns, cancellationToken);
+
+        public void Dispose() => Disposed = true;
+    }
+
     private sealed class SeatedChatClient(IChatClient inner, int seatsFree) : DelegatingChatClient(inner), IModelSeats
     {
         private readonly int _seats = seatsFree;

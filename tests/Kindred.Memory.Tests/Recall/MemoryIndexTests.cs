@@ -113,6 +113,35 @@ public sealed class MemoryIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task What_an_owner_remembers_is_found_by_meaning_through_the_shared_index_already_loaded()
+    {
+        await _store.AppendTurnAsync(Samples.Turn("The weather was grey all week"), CancellationToken.None);
+        Assert.Empty(await _memory.SearchAsync("c1", "puppy", 1, DateTimeOffset.MaxValue, CancellationToken.None));
+
+        using var owned = _memory.Open("c1");
+        var dog = await _store.AppendTurnAsync(Samples.Turn("We adopted a dog"), CancellationToken.None);
+        await owned.RememberAsync([dog], CancellationToken.None);
+
+        var hits = await _memory.SearchAsync("c1", "puppy", 1, DateTimeOffset.MaxValue, CancellationToken.None);
+        Assert.Equal(dog.Id, hits.Single().Turn.Id);
+        Assert.StartsWith("close in meaning", hits[0].Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_the_shared_index_embeds_is_found_by_meaning_through_an_owners_memory_already_loaded()
+    {
+        await _store.AppendTurnAsync(Samples.Turn("The weather was grey all week"), CancellationToken.None);
+        using var owned = _memory.Open("c1");
+        Assert.Empty(await owned.SearchAsync("puppy", 1, DateTimeOffset.MaxValue, CancellationToken.None));
+
+        var dog = await _store.AppendTurnAsync(Samples.Turn("We adopted a dog"), CancellationToken.None);
+        Assert.Equal(2, await _memory.IndexPendingAsync("c1", CancellationToken.None));
+
+        var hits = await owned.SearchAsync("puppy", 1, DateTimeOffset.MaxValue, CancellationToken.None);
+        Assert.Equal(dog.Id, hits.Single().Turn.Id);
+    }
+
+    [Fact]
     public async Task Another_companions_memories_are_never_returned()
     {
         await _store.CreateCompanionAsync(Samples.Identity("c2", "Ada"), CancellationToken.None);
