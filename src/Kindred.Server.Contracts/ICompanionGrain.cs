@@ -76,6 +76,22 @@ public interface ICompanionGrain : IGrainWithStringKey
     /// <summary>Whether a reply is being generated now.</summary>
     Task<bool> IsReplyingAsync();
 
+    /// <summary>
+    /// The remembered turns that best match <paramref name="query"/>, best first, searched in the memory the companion's
+    /// life holds (after indexing what was stored since), so the silo keeps one cache of it.
+    /// </summary>
+    Task<IReadOnlyList<RememberedTurn>> SearchMemoriesAsync(string query, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Forgets one turn, from the store and from the life's memory, after any turn in progress.</summary>
+    /// <returns>False when there was no such turn.</returns>
+    Task<bool> ForgetMemoryAsync(long turnId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops what the life's memory holds, so it loads again from the store: after turns were deleted through the
+    /// store directly (forgetting a person).
+    /// </summary>
+    Task ReloadMemoryAsync(CancellationToken cancellationToken);
+
     /// <summary>Forgets the companion and everything it knows, for good, and deactivates.</summary>
     /// <returns>False when there was nothing to forget.</returns>
     Task<bool> ForgetAsync(CancellationToken cancellationToken);

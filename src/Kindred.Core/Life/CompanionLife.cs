@@ -11,7 +11,9 @@ namespace Kindred.Core.Life;
 /// <remarks>
 /// Everything it knows lives in the store; what it holds is only who the companion is, her memory's caches (opened by
 /// <see cref="CompanionServices.OpenRecall"/>, disposed with the life), private conversations (which are never
-/// stored) and the last exchange, so a host that dies loses nothing acknowledged.
+/// stored) and the last exchange, so a host that dies loses nothing acknowledged. Its host searches and corrects that
+/// memory through the life (<see cref="SearchMemoriesAsync"/>, <see cref="ForgetTurnAsync"/>,
+/// <see cref="ReloadMemoryAsync"/>), so that it holds no second cache of the companion.
 /// </remarks>
 public sealed partial class CompanionLife : IAsyncDisposable
 {
@@ -176,6 +178,54 @@ public sealed partial class CompanionLife : IAsyncDisposable
     }
 
     /// <summary>
+    /// The remembered turns that best match <paramref name="query"/>, best first, searched in this life's own memory (so
+    /// a host keeps one cache of it). Not serialised with turns: a search only reads, and need not wait for a reply.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This life's memory cannot be searched (it keeps no index).</exception>
+    public Task<IReadOnlyList<FoundMemory>> SearchMemoriesAsync(string query, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        return SearchableMemory().SearchAsync(CompanionId, query, limit, _services.Time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Forgets one turn everywhere (the store, and this life's memory of it), after any turn in progress, so that a
+    /// reply never recalls a turn half-forgotten.
+    /// </summary>
+    /// <returns>False when there was no such turn.</returns>
+    public async Task<bool> ForgetTurnAsync(long turnId, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return _services.Recall is ISearchableRecall memory
+                ? await memory.ForgetTurnAsync(CompanionId, turnId, cancellationToken).ConfigureAwait(false)
+                : await _services.Store.ForgetTurnAsync(CompanionId, turnId, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>
+    /// Drops what this life's memory holds (after any turn in progress), so that it loads again from the store: for
+    /// a host that deleted turns through the store directly (forgetting a person).
+    /// </summary>
+    public async Task ReloadMemoryAsync(CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            (_services.Recall as ISearchableRecall)?.Reload(CompanionId);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>
     /// Says something unprompted (a reminder that came due, a check-in) and remembers it as her turn in
     /// <paramref name="sessionId"/>; waits for a turn in progress to end first.
     /// </summary>
@@ -286,6 +336,10 @@ public sealed partial class CompanionLife : IAsyncDisposable
 
     private async Task<Companion> CompanionAsync(string sessionId, CancellationToken cancellationToken) =>
         _companion ??= (await Companion.WakeAsync(CompanionId, sessionId, _services, cancellationToken).ConfigureAwait(false)).Companion;
+
+    // A capability of the memory this life holds, as disposal is (CloseRecallAsync): Core knows only the interface.
+    private ISearchableRecall SearchableMemory() =>
+        _services.Recall as ISearchableRecall ?? throw new InvalidOperationException("This companion's memory cannot be searched.");
 
     private InnerLife InnerLife() =>
         _services.Inner ?? throw new InvalidOperationException("This companion has no inner life to switch.");

@@ -10,7 +10,7 @@ namespace Kindred.Memory.Recall;
 /// The turns a companion says are indexed as they are remembered (<see cref="RememberAsync"/>); turns stored another
 /// way (an import, or before a crash) are indexed first, a few per turn, so nothing said is out of reach.
 /// </summary>
-public sealed class HybridRecall : IRecall, IDisposable
+public sealed class HybridRecall : ISearchableRecall, IDisposable
 {
     // A reply must not wait for a whole imported history to be embedded: a few turns per reply here (this
     // session's), the backlog in the background (see MemoryIndex.IndexPendingAsync).
@@ -78,6 +78,22 @@ public sealed class HybridRecall : IRecall, IDisposable
     /// <summary>Embeds the turns and adds them to the word index now, so the next turn's recall only searches.</summary>
     public Task RememberAsync(string companionId, IReadOnlyList<StoredTurn> turns, CancellationToken cancellationToken) =>
         memoryOf(companionId).RememberAsync(turns, cancellationToken);
+
+    /// <summary>The turns that best match <paramref name="query"/>, after indexing every turn stored since this memory last looked.</summary>
+    public async Task<IReadOnlyList<FoundMemory>> SearchAsync(string companionId, string query, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var memory = memoryOf(companionId);
+        await memory.IndexPendingAsync(cancellationToken).ConfigureAwait(false);
+        var hits = await memory.SearchAsync(query, limit, now, cancellationToken).ConfigureAwait(false);
+        return [.. hits.Select(h => new FoundMemory(h.Turn, h.Score, h.Why))];
+    }
+
+    /// <inheritdoc cref="CompanionMemory.ForgetTurnAsync"/>
+    public Task<bool> ForgetTurnAsync(string companionId, long turnId, CancellationToken cancellationToken) =>
+        memoryOf(companionId).ForgetTurnAsync(turnId, cancellationToken);
+
+    /// <inheritdoc cref="CompanionMemory.Unload"/>
+    public void Reload(string companionId) => memoryOf(companionId).Unload();
 
     /// <summary>Drops the memory this recall owns, if it owns one.</summary>
     public void Dispose() => owned?.Dispose();

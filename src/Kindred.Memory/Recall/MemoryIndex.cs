@@ -12,9 +12,9 @@ namespace Kindred.Memory.Recall;
 /// </summary>
 /// <remarks>
 /// The owner of a companion (its life) holds that companion's memory itself (<see cref="Open"/>). The id-keyed methods
-/// here are for callers that own no companion (the CLI's commands, evaluation, the server's routes): they share one
-/// <see cref="CompanionMemory"/> per companion, kept until <see cref="Unload"/>. Both catch up from the store before
-/// each search, so each sees what the other remembered.
+/// here are for callers that own no companion (the CLI's commands, evaluation; the server's memory routes go through
+/// the life, so the server uses none of them): they share one <see cref="CompanionMemory"/> per companion, kept until
+/// <see cref="Unload"/>. Both catch up from the store before each search, so each sees what the other remembered.
 /// </remarks>
 public sealed class MemoryIndex : IDisposable
 {

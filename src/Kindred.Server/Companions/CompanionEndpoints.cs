@@ -115,20 +115,20 @@ internal static class CompanionEndpoints
     /// <param name="q">What to recall.</param>
     /// <param name="take">At most this many memories (default 10, range 1–50).</param>
     private static async Task<Results<Ok<List<MemoryView>>, ValidationProblem>> SearchMemoriesAsync(
-        string companionId, string? q, CompanionBackend backend, TimeProvider time, CancellationToken cancellationToken, int take = 10)
+        string companionId, string? q, IGrainFactory grains, CancellationToken cancellationToken, int take = 10)
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 1000 || take is < 1 or > 50)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["q is 1–1000 characters and take is 1–50."] });
         }
 
-        await backend.Memory.IndexPendingAsync(companionId, cancellationToken).ConfigureAwait(false);
-        var hits = await backend.Memory.SearchAsync(companionId, q, take, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(hits.Select(h => new MemoryView(TurnView.From(h.Turn), h.Score, h.Why)).ToList());
+        // Searched in the memory the companion's life holds, the one cache of it on this silo.
+        var found = await grains.GetGrain<ICompanionGrain>(companionId).SearchMemoriesAsync(q, take, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(found.Select(m => new MemoryView(new TurnView(m.Id, m.SessionId, m.Speaker, m.Text, m.At, m.Status), m.Score, m.Why)).ToList());
     }
 
-    private static async Task<Results<NoContent, NotFound>> ForgetMemoryAsync(string companionId, long turnId, CompanionBackend backend, CancellationToken cancellationToken) =>
-        await backend.Memory.ForgetTurnAsync(companionId, turnId, cancellationToken).ConfigureAwait(false)
+    private static async Task<Results<NoContent, NotFound>> ForgetMemoryAsync(string companionId, long turnId, IGrainFactory grains, CancellationToken cancellationToken) =>
+        await grains.GetGrain<ICompanionGrain>(companionId).ForgetMemoryAsync(turnId, cancellationToken).ConfigureAwait(false)
             ? TypedResults.NoContent()
             : TypedResults.NotFound();
 

@@ -1,5 +1,6 @@
 using Kindred.Memory.Knowledge;
 using Kindred.Server.Accounts;
+using Kindred.Server.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -91,15 +92,15 @@ internal static partial class KnowledgeEndpoints
 
     /// <summary>Forgets someone entirely: their record, every fact about them and every turn that mentions them.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> ForgetPersonAsync(
-        string companionId, long personId, HttpContext context, CompanionBackend backend, ILogger<CompanionBackend> logger, CancellationToken cancellationToken)
+        string companionId, long personId, HttpContext context, CompanionBackend backend, IGrainFactory grains, ILogger<CompanionBackend> logger, CancellationToken cancellationToken)
     {
         if (await backend.Store.ForgetPersonAsync(companionId, personId, cancellationToken).ConfigureAwait(false) is not { } turns)
         {
             return TypedResults.Problem(title: "There is no such person.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        // The turns that named them went from the store directly: drop this silo's in-memory words and vectors too.
-        backend.Memory.Unload(companionId);
+        // The turns that named them went from the store directly: the life's memory drops its words and vectors too.
+        await grains.GetGrain<ICompanionGrain>(companionId).ReloadMemoryAsync(cancellationToken).ConfigureAwait(false);
         PersonForgotten(logger, companionId, personId, turns, context.User.AccountId());
         return TypedResults.NoContent();
     }

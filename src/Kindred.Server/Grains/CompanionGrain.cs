@@ -48,11 +48,9 @@ internal sealed partial class CompanionGrain(
         StopOutreach();
         metrics.Deactivated();
         ServerLog.CompanionDeactivated(logger, CompanionId, reason.ReasonCode.ToString());
-        await _life.DisposeAsync();
 
-        // The life disposed its own memory; this drops what the routes that search or forget memories had loaded
-        // through the silo's shared index (they catch up from the store, so they see what the life remembered).
-        backend.Memory.Unload(CompanionId);
+        // The life disposes its memory, the one cache of this companion on the silo: the memory routes go through it.
+        await _life.DisposeAsync();
     }
 
     public async Task<CompanionWoken> WakeAsync(string sessionId, CancellationToken cancellationToken)
@@ -123,11 +121,32 @@ internal sealed partial class CompanionGrain(
 
     public Task<bool> IsReplyingAsync() => Task.FromResult(_life.IsReplying);
 
+    public async Task<IReadOnlyList<RememberedTurn>> SearchMemoriesAsync(string query, int limit, CancellationToken cancellationToken)
+    {
+        var found = await _life.SearchMemoriesAsync(query, limit, cancellationToken);
+        return [.. found.Select(Remembered)];
+    }
+
+    public Task<bool> ForgetMemoryAsync(long turnId, CancellationToken cancellationToken) => _life.ForgetTurnAsync(turnId, cancellationToken);
+
+    public Task ReloadMemoryAsync(CancellationToken cancellationToken) => _life.ReloadMemoryAsync(cancellationToken);
+
     public async Task<bool> ForgetAsync(CancellationToken cancellationToken)
     {
-        var forgotten = await _life.ForgetAsync(token => backend.Memory.ForgetCompanionAsync(CompanionId, token), cancellationToken);
+        var forgotten = await _life.ForgetAsync(token => backend.Store.ForgetCompanionAsync(CompanionId, token), cancellationToken);
         DeactivateOnIdle();
         return forgotten;
+    }
+
+    // In the route's words (TurnView), so its JSON is what it was when the route searched the silo's shared index.
+    private static RememberedTurn Remembered(FoundMemory found)
+    {
+        var turn = Companions.TurnView.From(found.Turn);
+        return new RememberedTurn
+        {
+            Id = turn.Id, SessionId = turn.SessionId, Speaker = turn.Speaker, Text = turn.Text, At = turn.At, Status = turn.Status,
+            Score = found.Score, Why = found.Why,
+        };
     }
 
     /// <summary>

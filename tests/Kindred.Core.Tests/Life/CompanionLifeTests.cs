@@ -195,6 +195,80 @@ public sealed class CompanionLifeTests
         Assert.True(open.Disposed);
     }
 
+    [Fact]
+    public async Task A_host_searches_and_corrects_the_memory_the_life_holds()
+    {
+        // Given a life whose memory can be searched, with a stored exchange
+        await using var world = await CompanionWorld.CreateAsync();
+        var memory = new SearchableRecall(world.Services.Recall, world.Store);
+        await using var life = await WokenAsync(world, world.Services with { OpenRecall = _ => memory });
+        world.Chat.Says("Hello.");
+        await life.ReplyAsync("Hi", Session).CollectAsync();
+        var said = (await world.HistoryAsync())[^1];
+
+        // When its host searches, forgets a turn and reloads after forgetting a person
+        var found = await life.SearchMemoriesAsync("hello", 5, CancellationToken.None);
+        var forgotten = await life.ForgetTurnAsync(said.Id, CancellationToken.None);
+        var again = await life.ForgetTurnAsync(said.Id, CancellationToken.None);
+        await life.ReloadMemoryAsync(CancellationToken.None);
+
+        // Then each went to the life's own memory, and the turn is gone from the store
+        Assert.Equal(["search hello", $"forget {said.Id}", $"forget {said.Id}", "reload"], memory.Calls);
+        Assert.Single(found);
+        Assert.True(forgotten);
+        Assert.False(again);
+        Assert.DoesNotContain(await world.HistoryAsync(), t => t.Id == said.Id);
+    }
+
+    [Fact]
+    public async Task A_memory_that_keeps_no_index_cannot_be_searched_but_a_turn_is_still_forgotten()
+    {
+        // Given a life over recall that keeps no index
+        await using var world = await CompanionWorld.CreateAsync();
+        await using var life = await WokenAsync(world, world.Services);
+        var greeting = (await world.HistoryAsync())[^1];
+
+        // Then a search is refused, and forgetting goes to the store
+        await Assert.ThrowsAsync<InvalidOperationException>(() => life.SearchMemoriesAsync("hello", 5, CancellationToken.None));
+        Assert.True(await life.ForgetTurnAsync(greeting.Id, CancellationToken.None));
+        await life.ReloadMemoryAsync(CancellationToken.None);
+        Assert.DoesNotContain(await world.HistoryAsync(), t => t.Id == greeting.Id);
+    }
+
+    // A life over services, woken (she names herself Nova).
+    private static async Task<CompanionLife> WokenAsync(CompanionWorld world, CompanionServices services)
+    {
+        world.Chat.Says("Nova");
+        var life = new CompanionLife(CompanionWorld.CompanionId, services);
+        await life.WakeAsync(Session, CancellationToken.None);
+        return life;
+    }
+
+    private sealed class SearchableRecall(IRecall inner, ICompanionStore store) : ISearchableRecall
+    {
+        public List<string> Calls { get; } = [];
+
+        public Task<RecallResult> RecallAsync(RecallRequest request, CancellationToken cancellationToken) => inner.RecallAsync(request, cancellationToken);
+
+        public Task RememberAsync(string companionId, IReadOnlyList<StoredTurn> turns, CancellationToken cancellationToken) =>
+            inner.RememberAsync(companionId, turns, cancellationToken);
+
+        public Task<IReadOnlyList<FoundMemory>> SearchAsync(string companionId, string query, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            Calls.Add($"search {query}");
+            IReadOnlyList<FoundMemory> found = [new FoundMemory(new StoredTurn(1, companionId, "s", Speaker.Companion, "Hello.", now, TurnStatus.Complete), 1, "words")];
+            return Task.FromResult(found);
+        }
+
+        public Task<bool> ForgetTurnAsync(string companionId, long turnId, CancellationToken cancellationToken)
+        {
+            Calls.Add($"forget {turnId}");
+            return store.ForgetTurnAsync(companionId, turnId, cancellationToken);
+        }
+
+        public void Reload(string companionId) => Calls.Add("reload");
+    }
+
     private sealed class OwnedRecall(IRecall inner, string companionId) : IRecall, IDisposable
     {
         public string CompanionId { get; } = companionId;
